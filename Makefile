@@ -1,0 +1,121 @@
+# cptunits: a plain Makefile.
+#
+#   make            build ./cptunits
+#   make deps       install the Debian packages that are missing (apt-get)
+#   make run        set up and run the main job on a bundled example
+#   make check      set up and run every test
+#   make check-asan the tests again, built with AddressSanitizer + UBSan
+#   make check-valgrind  the tests again, under valgrind
+#   make install    PREFIX=/usr/local DESTDIR= (binary, man page, rules file)
+#
+# User CFLAGS are added to the project's warning flags, never replace them.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/cptunits
+SYSCONFDIR ?= /etc
+
+CC ?= cc
+B ?= build
+BIN ?= ./cptunits
+VERSION = 0.1.0
+
+WARN = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
+       -Wstrict-prototypes -Wwrite-strings -Wno-format-nonliteral
+OPT ?= -O2 -g
+CPPFLAGS_ALL = -D_GNU_SOURCE -Iinclude -I$(B) -I/usr/include/iniparser \
+       -DCPTUNITS_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' $(CPPFLAGS)
+CFLAGS_ALL = $(WARN) $(OPT) $(SAN) $(CFLAGS)
+LIBS = -liniparser -ljansson -lical -licalss -licalvcal
+LDFLAGS_ALL = $(SAN) $(LDFLAGS)
+
+# Every module but main goes into a library that the tests link against.
+MODULES = cli commands date diag outfile output report rules rulesload \
+          strutil units builtin_rules
+OBJS = $(MODULES:%=$(B)/%.o)
+TESTS = test_units test_rules test_date test_manpage
+TESTBINS = $(TESTS:%=$(B)/%)
+
+DEBIAN_PACKAGES = build-essential pkg-config libical-dev libiniparser-dev \
+        libjansson-dev libcmocka-dev tzdata mandoc valgrind clang
+
+all: $(BIN)
+
+$(BIN): $(B)/main.o $(B)/libcptunits.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(B)/main.o $(B)/libcptunits.a $(LIBS)
+
+$(B)/libcptunits.a: $(OBJS)
+	rm -f $@
+	ar rcs $@ $(OBJS)
+
+$(B)/%.o: src/%.c include/*.h | $(B)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
+
+# The shipped rules file, compiled in as the built-in default.
+$(B)/builtin_rules.c: config/cptunits.ini | $(B)
+	{ printf '/* Generated from config/cptunits.ini by the Makefile. */\n'; \
+	  printf '#include "rules.h"\nconst char rules_builtin[] =\n'; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' config/cptunits.ini; \
+	  printf ';\n'; } > $@.tmp && mv $@.tmp $@
+
+$(B)/builtin_rules.o: $(B)/builtin_rules.c include/rules.h
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
+
+$(B)/test_%: tests/unit/test_%.c $(B)/libcptunits.a
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< \
+	    $(B)/libcptunits.a $(LIBS) -lcmocka
+
+$(B):
+	mkdir -p $(B)
+
+# Install only what is missing; say what is done.
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; \
+	else echo "deps: installing$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
+
+run: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	$(BIN) -c config/cptunits.ini -f table calc 76 0373T --date 2018-06-01
+	$(BIN) -f table table 0373T --date 2018-06-01
+
+tests: $(BIN) $(TESTBINS)
+
+check: deps
+	@$(MAKE) --no-print-directory tests
+	@BIN=$(BIN) B=$(B) sh tests/run.sh
+
+check-asan:
+	@$(MAKE) --no-print-directory B=build/asan BIN=build/asan/cptunits CC=clang \
+	    OPT='-O1 -g -fno-omit-frame-pointer' \
+	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' tests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    BIN=build/asan/cptunits B=build/asan sh tests/run.sh
+
+check-valgrind: tests
+	@VALGRIND='valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99' \
+	    BIN=$(BIN) B=$(B) sh tests/run.sh
+
+lint:
+	mandoc -Tlint -W warning man/cptunits.1
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cptunits
+	install -m 644 man/cptunits.1 $(DESTDIR)$(MANDIR)/man1/cptunits.1
+	install -m 644 config/cptunits.ini $(DESTDIR)$(DATADIR)/cptunits.ini
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/cptunits $(DESTDIR)$(MANDIR)/man1/cptunits.1 \
+	    $(DESTDIR)$(DATADIR)/cptunits.ini
+
+clean:
+	rm -rf build cptunits
+
+.PHONY: all deps run tests check check-asan check-valgrind lint install uninstall clean

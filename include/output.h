@@ -1,0 +1,41 @@
+/*
+ * output: the writers.  csv and tsv are the stable machine interface
+ * (SPEC §4), json carries everything, table is for people.  Writers never
+ * look at rules: they print a report or a table of steps as given.
+ */
+#ifndef CPTUNITS_OUTPUT_H
+#define CPTUNITS_OUTPUT_H
+
+#include <stdio.h>
+
+#include "report.h"
+
+enum format { FMT_TABLE, FMT_CSV, FMT_TSV, FMT_JSON };
+
+/* 0 and *out for "table", "csv", "tsv" or "json"; -1 otherwise. */
+int	output_format_parse(const char *, enum format *);
+void	output_report(const struct report *, enum format, FILE *);
+
+/* One row of `cptunits table`: from `minutes` on, `code` bills `units`. */
+struct output_step {
+	const char	*code;
+	int		 units;
+	long		 minutes;
+};
+
+struct output_steps {
+	const char		*family;	/* label */
+	const char		*name;		/* the family's section name */
+	const char		*kind;
+	const char		*description;	/* may be NULL */
+	const char		*shape;		/* "0373T first 60 minutes + ..." */
+	const char		*rounding;	/* "midpoint (...)" or NULL */
+	const char		*checks;	/* "at least 2 technicians" or NULL */
+	int			 from, to;	/* effective dates */
+	const struct output_step *steps;
+	size_t			 nsteps;
+};
+
+void	output_steps(const struct output_steps *, enum format, FILE *);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * report: what a run found, ready for a writer: billed lines per
+ * (patient, date of service, family) or per session, the rejected records
+ * with their reasons, and the counts that must reconcile.
+ *
+ * Ownership: a struct report owns its strings (patients, warnings,
+ * rejects); family labels and codes point into the rules, which must
+ * outlive it.
+ */
+#ifndef CPTUNITS_REPORT_H
+#define CPTUNITS_REPORT_H
+
+#include <stddef.h>
+
+#include "units.h"
+
+struct report_line {
+	char			*patient;	/* "" when none (calc) */
+	int			 date;		/* day number of the date of service */
+	const char		*family;	/* the family's label */
+	long			 minutes;
+	struct units_code	 codes[2];	/* sorted by code */
+	size_t			 ncodes;
+	int			 next;		/* minutes to the next unit; -1 none */
+	char			**warnings;
+	size_t			 nwarnings;
+	char			*start, *end, *source;	/* --by session; else NULL */
+};
+
+struct report_reject {
+	char	*file;
+	long	 line;			/* 0: no line (a command-line record) */
+	char	*reason;
+};
+
+struct report {
+	struct report_line	*lines;
+	size_t			 nlines, capl;
+	struct report_reject	*rejects;
+	size_t			 nrejects, capr;
+	long			 records;	/* read */
+	long			 accepted;
+	long			 minutes;	/* of accepted records */
+	int			 by_session;	/* print start,end,source */
+};
+
+/* Add a line; copies patient, takes the units result's codes. */
+struct report_line *report_add(struct report *, const char *patient, int date,
+	    const char *family, long minutes, const struct units_result *);
+void	report_warn(struct report_line *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	report_reject(struct report *, const char *file, long line,
+	    const char *, ...) __attribute__((format(printf, 4, 5)));
+/* Sort lines by patient, date, family (then start) for output. */
+void	report_sort(struct report *);
+void	report_free(struct report *);
+
+#endif

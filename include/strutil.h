@@ -1,0 +1,38 @@
+/*
+ * strutil: memory that never returns NULL, strict number parsing, and the
+ * small string helpers every module needs.
+ *
+ * Ownership: every function that returns char * returns memory the caller
+ * frees, except str_trim, which works in place.
+ */
+#ifndef CPTUNITS_STRUTIL_H
+#define CPTUNITS_STRUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+char	*xvasprintf(const char *, va_list) __attribute__((format(printf, 1, 0)));
+
+/*
+ * Parse a whole decimal number in [min, max], strtonum-style: no sign
+ * unless min < 0, no blanks, no trailing text, no octal or hex.  Returns 0
+ * and sets *out, or -1 with *why set to "not a whole number", "too small"
+ * or "too large".
+ */
+int	 str_toint(const char *, long long min, long long max, long long *out,
+	    const char **why);
+/* Trim blanks at both ends, in place; returns its argument. */
+char	*str_trim(char *);
+/* Levenshtein distance of two short strings, case-insensitive. */
+size_t	 str_distance(const char *, const char *);
+/* Split s at sep into trimmed, non-empty pieces; *n set.  Caller frees each and the array. */
+char	**str_split(const char *s, int sep, size_t *n);
+void	 str_freev(char **, size_t);
+
+#endif

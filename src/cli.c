@@ -1,0 +1,257 @@
+/*
+ * cli: options, help, loading the rules, and handing over to a command.
+ * Options may come before or after the command (GNU getopt permutes).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "date.h"
+#include "diag.h"
+#include "rulesload.h"
+#include "strutil.h"
+
+#ifndef CPTUNITS_VERSION
+#define CPTUNITS_VERSION "0"
+#endif
+
+enum {
+	OPT_DATE = 256, OPT_TECHNICIANS, OPT_PARTICIPANTS, OPT_CHECK,
+	OPT_STRICT, OPT_TZ, OPT_VERSION
+};
+
+const struct cli_option cli_options[] = {
+	{ "config", 'c', "FILE", "all", "read the rules from FILE" },
+	{ "payer", 'p', "NAME", "all", "bill by the rules of payer NAME" },
+	{ "format", 'f', "FORMAT", "all",
+	  "table, csv, tsv or json (default: table on a terminal, else csv)" },
+	{ "output", 'o', "FILE", "all",
+	  "write to FILE, replaced only when the output is complete" },
+	{ "date", 0, "DATE", "calc table",
+	  "the date of service whose rules apply (default: today)" },
+	{ "technicians", 0, "N", "calc", "technicians present, for min_technicians" },
+	{ "participants", 0, "N", "calc", "participants, for max_participants" },
+	{ "tz", 0, "ZONE", "calc table", "the time zone that decides today's date" },
+	{ "check", 0, NULL, "rules", "check the rules (or FILE) and say so" },
+	{ "strict", 0, NULL, "calc", "write nothing when a record is rejected" },
+	{ "quiet", 'q', NULL, "all", "no warnings or notes on standard error" },
+	{ "help", 'h', NULL, "all", "print this help and exit" },
+	{ "version", 0, NULL, "all", "print the version and exit" },
+	{ NULL, 0, NULL, NULL, NULL }
+};
+
+static int
+option_value(const struct cli_option *o)
+{
+	if (o->letter)
+		return o->letter;
+	if (strcmp(o->name, "date") == 0)
+		return OPT_DATE;
+	if (strcmp(o->name, "technicians") == 0)
+		return OPT_TECHNICIANS;
+	if (strcmp(o->name, "participants") == 0)
+		return OPT_PARTICIPANTS;
+	if (strcmp(o->name, "check") == 0)
+		return OPT_CHECK;
+	if (strcmp(o->name, "strict") == 0)
+		return OPT_STRICT;
+	if (strcmp(o->name, "tz") == 0)
+		return OPT_TZ;
+	return OPT_VERSION;
+}
+
+static void
+usage(FILE *fp)
+{
+	fputs("usage: cptunits [options] calc MINUTES CODE\n"
+	    "       cptunits [options] table CODE\n"
+	    "       cptunits [options] rules [--check [FILE]]\n", fp);
+}
+
+static void
+help(void)
+{
+	const struct cli_option *o;
+	char left[48];
+
+	usage(stdout);
+	fputs("\nTurns technician face-to-face minutes into billable CPT units.\n"
+	    "\ncommands:\n"
+	    "  calc MINUTES CODE   units for one pool of minutes of CODE\n"
+	    "  table CODE          what CODE is, and the minutes at which each\n"
+	    "                      unit count starts\n"
+	    "  rules               print the rules in force as a rules file\n"
+	    "\noptions:\n", stdout);
+	for (o = cli_options; o->name; o++) {
+		if (o->letter)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->letter,
+			    o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
+			    o->arg ? " " : "", o->arg ? o->arg : "");
+		printf("  %-24s %s\n", left, o->help);
+	}
+	fputs("\nexit status: 0 all accepted, 1 some records rejected, "
+	    "2 usage or rules error,\n3 a file could not be read or written. "
+	    "See cptunits(1).\n", stdout);
+}
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+	fputs("cptunits: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
+static int
+whole(const char *flag, const char *s, long long max, int *out)
+{
+	long long v;
+	const char *why;
+
+	if (str_toint(s, 0, max, &v, &why) != 0) {
+		fprintf(stderr, "cptunits: --%s: '%s' is %s\n", flag, s,
+		    strcmp(why, "not a whole number") == 0 ? "not a whole number" :
+		    why);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	struct option longopts[32];
+	char shortopts[32], *p = shortopts, *path = NULL;
+	const struct cli_option *o;
+	const char *format = NULL, *date = NULL, *cmd;
+	struct options opt;
+	struct rules *rules = NULL;
+	struct diag errs = { 0 };
+	int c, n = 0, rc;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.technicians = opt.participants = -1;
+	*p++ = ':';	/* report missing values ourselves */
+	for (o = cli_options; o->name; o++, n++) {
+		longopts[n].name = o->name;
+		longopts[n].has_arg = o->arg ? required_argument : no_argument;
+		longopts[n].flag = NULL;
+		longopts[n].val = option_value(o);
+		if (o->letter) {
+			*p++ = (char)o->letter;
+			if (o->arg)
+				*p++ = ':';
+		}
+	}
+	*p = '\0';
+	memset(&longopts[n], 0, sizeof(longopts[n]));
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opt.config = optarg;
+			break;
+		case 'p':
+			opt.payer = optarg;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'o':
+			opt.output = optarg;
+			break;
+		case 'q':
+			opt.quiet = 1;
+			break;
+		case 'h':
+			help();
+			return 0;
+		case OPT_VERSION:
+			printf("cptunits %s\n", CPTUNITS_VERSION);
+			return 0;
+		case OPT_DATE:
+			date = optarg;
+			break;
+		case OPT_TECHNICIANS:
+			if (whole("technicians", optarg, 100, &opt.technicians))
+				return EXIT_USAGE;
+			break;
+		case OPT_PARTICIPANTS:
+			if (whole("participants", optarg, 1000, &opt.participants))
+				return EXIT_USAGE;
+			break;
+		case OPT_CHECK:
+			opt.check = 1;
+			break;
+		case OPT_STRICT:
+			opt.strict = 1;
+			break;
+		case OPT_TZ:
+			opt.tz = optarg;
+			break;
+		case ':':
+			return usage_error("%s needs a value", argv[optind - 1]);
+		default:
+			return usage_error("unknown option %s", argv[optind - 1]);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		return usage_error("%s", "no command given");
+	cmd = argv[0];
+
+	if (format == NULL)
+		opt.format = opt.output == NULL && isatty(STDOUT_FILENO) ?
+		    FMT_TABLE : FMT_CSV;
+	else if (output_format_parse(format, &opt.format) != 0)
+		return usage_error("-f: unknown format '%s'; expected table, csv, "
+		    "tsv or json", format);
+	if (opt.tz) {
+		/* today's date is taken in this zone */
+		if (setenv("TZ", opt.tz, 1) != 0)
+			return usage_error("--tz: cannot use '%s'", opt.tz);
+		tzset();
+	}
+	if (date == NULL)
+		opt.date = date_today();
+	else if (date_parse(date, &opt.date) != 0)
+		return usage_error("--date: '%s' is not a date (YYYY-MM-DD)", date);
+
+	if (strcmp(cmd, "calc") != 0 && strcmp(cmd, "table") != 0 &&
+	    strcmp(cmd, "rules") != 0)
+		return usage_error("unknown command '%s'", cmd);
+
+	/* rules --check FILE checks FILE */
+	if (strcmp(cmd, "rules") == 0 && opt.check && argc == 2)
+		path = xstrdup(argv[1]);
+	else
+		path = rules_locate(opt.config);
+	rc = rules_load(path, &rules, &errs);
+	free(path);
+	if (rc != RULES_OK) {
+		diag_print(&errs, stderr);
+		diag_free(&errs);
+		return rc == RULES_IO ? EXIT_IO : EXIT_USAGE;
+	}
+
+	if (strcmp(cmd, "calc") == 0)
+		rc = cmd_calc(&opt, rules, argc - 1, argv + 1);
+	else if (strcmp(cmd, "table") == 0)
+		rc = cmd_table(&opt, rules, argc - 1, argv + 1);
+	else
+		rc = cmd_rules(&opt, rules, argc - 1, argv + 1);
+	rules_free(rules);
+	return rc;
+}

@@ -1,0 +1,381 @@
+/*
+ * commands: calc, table and rules.  calc bills one pool of minutes exactly
+ * as a log's patient-day would be billed, through the same report and
+ * writers, so its CSV has the log's columns (SPEC §4).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "date.h"
+#include "diag.h"
+#include "outfile.h"
+#include "report.h"
+#include "rules.h"
+#include "strutil.h"
+#include "units.h"
+
+/* Hours that `table` lists when no daily limit stops it first. */
+#define TABLE_MINUTES	(8 * 60)
+#define MAX_CALC_MINUTES 100000
+
+/* Write a report through -o, or standard output; --strict writes nothing. */
+static int
+emit(const struct options *opt, struct report *rep, int rejected)
+{
+	struct outfile out;
+	struct diag errs = { 0 };
+	int rc = rejected ? EXIT_REJECTED : EXIT_ALL_ACCEPTED;
+
+	if (rejected && opt->strict) {
+		warnmsg("--strict: %d record%s rejected; nothing written",
+		    rejected, rejected == 1 ? "" : "s");
+		return EXIT_REJECTED;
+	}
+	if (outfile_open(&out, opt->output, &errs) != 0) {
+		diag_print(&errs, stderr);
+		diag_free(&errs);
+		return EXIT_IO;
+	}
+	report_sort(rep);
+	output_report(rep, opt->format, out.fp);
+	if (outfile_close(&out, 1, &errs) != 0) {
+		diag_print(&errs, stderr);
+		diag_free(&errs);
+		return EXIT_IO;
+	}
+	return rc;
+}
+
+/* "90832, 90834 or 90837" */
+static char *
+code_list(char **codes, size_t n)
+{
+	char *s = xstrdup(""), *t;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		t = xasprintf("%s%s%s", s, i == 0 ? "" : i + 1 == n ? " or " : ", ",
+		    codes[i]);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/* Why a code cannot be billed on a date, or NULL when it can. */
+static char *
+not_in_force(const struct rules *r, const char *code, int day,
+    const struct rules_family **fam)
+{
+	const struct rules_family *other;
+	char d[DATE_BUFSZ], d1[DATE_BUFSZ], d2[DATE_BUFSZ];
+
+	*fam = rules_family_for(r, code, day, &other);
+	if (*fam)
+		return NULL;
+	if (other == NULL)
+		return xasprintf("code %s is not in the rules", code);
+	if (other->to == DATE_OPEN_END)
+		return xasprintf("code %s is not in force on %s; family %s starts "
+		    "on %s", rules_code_spelling(r, code), date_format(day, d),
+		    other->name, date_format(other->from, d1));
+	return xasprintf("code %s is not in force on %s; family %s was in force "
+	    "from %s to %s", rules_code_spelling(r, code), date_format(day, d),
+	    other->name, other->from == DATE_OPEN_START ? "the start" :
+	    date_format(other->from, d1), date_format(other->to, d2));
+}
+
+int
+cmd_calc(const struct options *opt, const struct rules *r, int argc,
+    char **argv)
+{
+	const struct rules_family *f;
+	struct report rep;
+	struct report_line *l;
+	struct units_result u;
+	struct rule rule;
+	long long minutes;
+	const char *why;
+	char *reason, *list;
+	size_t i;
+	int rc;
+
+	if (argc != 2) {
+		warnmsg("calc: expected MINUTES CODE");
+		fputs("usage: cptunits [options] calc MINUTES CODE\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (str_toint(argv[0], 0, MAX_CALC_MINUTES, &minutes, &why) != 0) {
+		warnmsg("calc: MINUTES must be a whole number from 0 to %d, not "
+		    "'%s'", MAX_CALC_MINUTES, argv[0]);
+		return EXIT_USAGE;
+	}
+	memset(&rep, 0, sizeof(rep));
+	rep.records = 1;
+
+	reason = not_in_force(r, argv[1], opt->date, &f);
+	if (reason == NULL && f->kind == KIND_ADDON) {
+		list = code_list(f->requires, f->nrequires);
+		reason = xasprintf("code %s is an add-on: it bills only with %s "
+		    "for the same patient and date", f->code[0], list);
+		free(list);
+	}
+	if (reason == NULL && f->min_technicians > 0 && opt->technicians >= 0 &&
+	    opt->technicians < f->min_technicians)
+		reason = xasprintf("technicians: %s needs at least %d, not %d",
+		    rules_family_label(f), f->min_technicians, opt->technicians);
+	if (reason == NULL && f->max_participants > 0 &&
+	    opt->participants > f->max_participants)
+		reason = xasprintf("participants: %s allows at most %d, not %d",
+		    rules_family_label(f), f->max_participants, opt->participants);
+	if (reason != NULL) {
+		report_reject(&rep, "calc", 0, "%s", reason);
+		warnmsg("calc: %s", reason);
+		free(reason);
+		rc = emit(opt, &rep, 1);
+		report_free(&rep);
+		return rc;
+	}
+
+	rules_resolve(r, f, opt->payer, &rule);
+	units_compute(&rule, (long)minutes, 1, &u);
+	rep.accepted = 1;
+	rep.minutes = (long)minutes;
+	l = report_add(&rep, "", opt->date, rules_family_label(f), (long)minutes,
+	    &u);
+	for (i = 0; i < l->ncodes; i++) {
+		if (l->codes[i].over == 0)
+			continue;
+		if (rule.mue == MUE_CAP)
+			report_warn(l, "%s: %d units over the daily limit were cut "
+			    "(mue = cap)", l->codes[i].code, l->codes[i].over);
+		else
+			report_warn(l, "%s: %d units exceed the daily limit of %d; "
+			    "kept (mue = warn)", l->codes[i].code,
+			    l->codes[i].units, l->codes[i].units - l->codes[i].over);
+		if (!opt->quiet)
+			warnmsg("calc: %s", l->warnings[l->nwarnings - 1]);
+	}
+	rc = emit(opt, &rep, 0);
+	report_free(&rep);
+	return rc;
+}
+
+static char *
+shape(const struct rules_family *f)
+{
+	char *s, *t, *list;
+	size_t i;
+
+	switch (f->kind) {
+	case KIND_ADDITIONAL:
+		return xasprintf("%s first %d minutes + %s each additional %d "
+		    "minutes", f->code[0], f->minutes[0], f->code[1],
+		    f->minutes[1]);
+	case KIND_EACH:
+		return xasprintf("%s each %d minutes", f->code[0], f->minutes[0]);
+	case KIND_RANGE:
+		s = xstrdup("");
+		for (i = 0; i < f->nranges; i++) {
+			if (f->ranges[i].to == RANGE_OPEN)
+				t = xasprintf("%s%s%s %d or more minutes", s,
+				    i ? ", " : "", f->ranges[i].code,
+				    f->ranges[i].from);
+			else
+				t = xasprintf("%s%s%s %d-%d minutes", s,
+				    i ? ", " : "", f->ranges[i].code,
+				    f->ranges[i].from, f->ranges[i].to);
+			free(s);
+			s = t;
+		}
+		return s;
+	case KIND_UNTIMED:
+		return xasprintf("%s, one unit per session", f->code[0]);
+	case KIND_ADDON:
+		list = code_list(f->requires, f->nrequires);
+		s = xasprintf("%s, one unit per session with %s for the same "
+		    "patient and date", f->code[0], list);
+		free(list);
+		return s;
+	}
+	return xstrdup("");
+}
+
+static char *
+rounding(const struct rule *rule)
+{
+	if (rule->kind == KIND_ADDITIONAL)
+		return xasprintf("%s: %s from minute %d, %s each further unit "
+		    "from minute %d of its %d", rules_mode_name(rule->mode),
+		    rule->code[0], rule->threshold[0], rule->code[1],
+		    rule->threshold[1], rule->minutes[1]);
+	if (rule->kind == KIND_EACH)
+		return xasprintf("%s: the first unit from minute %d, each further "
+		    "unit from minute %d of its %d", rules_mode_name(rule->mode),
+		    rule->threshold[0], rule->threshold[1], rule->minutes[0]);
+	return NULL;
+}
+
+static char *
+checks(const struct rules_family *f, const struct rule *rule)
+{
+	char *s = xstrdup(""), *t;
+	int i;
+
+	if (f->min_technicians) {
+		t = xasprintf("%sat least %d technicians", s, f->min_technicians);
+		free(s);
+		s = t;
+	}
+	if (f->max_participants) {
+		t = xasprintf("%s%sat most %d participants", s, *s ? "; " : "",
+		    f->max_participants);
+		free(s);
+		s = t;
+	}
+	for (i = 0; i < 2; i++)
+		if (rule->limit[i] > 0 && rule->code[i]) {
+			t = xasprintf("%s%sdaily limit %s %d (%s)", s, *s ? "; " : "",
+			    rule->code[i], rule->limit[i],
+			    rule->mue == MUE_CAP ? "cap" : "warn");
+			free(s);
+			s = t;
+		}
+	if (*s == '\0') {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int
+cmd_table(const struct options *opt, const struct rules *r, int argc,
+    char **argv)
+{
+	const struct rules_family *f;
+	struct output_steps st;
+	struct output_step *steps = NULL;
+	struct diag errs = { 0 };
+	struct outfile out;
+	struct rule rule;
+	size_t n = 0, cap = 0, i, j;
+	long at, k;
+	char *reason, *sh, *ro, *ch;
+	int rc = EXIT_ALL_ACCEPTED;
+
+	if (argc != 1) {
+		warnmsg("table: expected one CODE");
+		fputs("usage: cptunits [options] table CODE\n", stderr);
+		return EXIT_USAGE;
+	}
+	if ((reason = not_in_force(r, argv[0], opt->date, &f)) != NULL) {
+		warnmsg("table: %s", reason);
+		free(reason);
+		return EXIT_USAGE;
+	}
+	rules_resolve(r, f, opt->payer, &rule);
+
+	/* the minutes at which each unit count starts, in order */
+	for (i = 0; i < 2; i++) {
+		if (rule.kind == KIND_RANGE || rule.kind == KIND_UNTIMED ||
+		    rule.kind == KIND_ADDON || rule.code[i] == NULL)
+			break;
+		for (k = 1;; k++) {
+			at = units_nth(&rule, (int)i, k);
+			if (at < 0 || at > TABLE_MINUTES ||
+			    (rule.limit[i] > 0 && k > rule.limit[i]))
+				break;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 32;
+				steps = xreallocarray(steps, cap, sizeof(*steps));
+			}
+			steps[n].code = rule.code[i];
+			steps[n].units = (int)k;
+			steps[n++].minutes = at;
+		}
+	}
+	if (rule.kind == KIND_RANGE) {
+		steps = xcalloc(rule.nranges, sizeof(*steps));
+		for (n = 0; n < rule.nranges; n++) {
+			steps[n].code = rule.ranges[n].code;
+			steps[n].units = 1;
+			steps[n].minutes = rule.ranges[n].from;
+		}
+	} else if (rule.kind == KIND_UNTIMED || rule.kind == KIND_ADDON) {
+		steps = xcalloc(1, sizeof(*steps));
+		steps[0].code = rule.code[0];
+		steps[0].units = 1;
+		steps[0].minutes = 1;
+		n = 1;
+	}
+	/* merge base and add-on steps by minute (insertion sort; few rows) */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && steps[j].minutes < steps[j - 1].minutes; j--) {
+			struct output_step t = steps[j];
+
+			steps[j] = steps[j - 1];
+			steps[j - 1] = t;
+		}
+
+	memset(&st, 0, sizeof(st));
+	st.family = rules_family_label(f);
+	st.name = f->name;
+	st.kind = rules_kind_name(f->kind);
+	st.description = f->description;
+	st.shape = sh = shape(f);
+	st.rounding = ro = rounding(&rule);
+	st.checks = ch = checks(f, &rule);
+	st.from = f->from;
+	st.to = f->to;
+	st.steps = steps;
+	st.nsteps = n;
+
+	if (outfile_open(&out, opt->output, &errs) != 0)
+		rc = EXIT_IO;
+	else {
+		output_steps(&st, opt->format, out.fp);
+		if (outfile_close(&out, 1, &errs) != 0)
+			rc = EXIT_IO;
+	}
+	diag_print(&errs, stderr);
+	diag_free(&errs);
+	free(steps);
+	free(sh);
+	free(ro);
+	free(ch);
+	return rc;
+}
+
+int
+cmd_rules(const struct options *opt, const struct rules *r, int argc,
+    char **argv)
+{
+	struct diag errs = { 0 };
+	struct outfile out;
+	int rc = EXIT_ALL_ACCEPTED;
+
+	(void)argv;
+	if (argc > (opt->check ? 1 : 0)) {
+		warnmsg("rules: unexpected argument '%s'", argv[opt->check ? 1 : 0]);
+		fputs("usage: cptunits [options] rules [--check [FILE]]\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (opt->check) {
+		if (!opt->quiet)
+			printf("%s: ok: %zu families, %zu payer sections\n", r->path,
+			    r->nfamilies, r->npayers);
+		return EXIT_ALL_ACCEPTED;
+	}
+	if (outfile_open(&out, opt->output, &errs) != 0)
+		rc = EXIT_IO;
+	else {
+		rules_print(r, out.fp);
+		if (outfile_close(&out, 1, &errs) != 0)
+			rc = EXIT_IO;
+	}
+	diag_print(&errs, stderr);
+	diag_free(&errs);
+	return rc;
+}

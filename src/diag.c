@@ -1,0 +1,59 @@
+/*
+ * diag: collected messages, and the one helper that prints a message the
+ * way every Unix tool does ("cptunits: ...").
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "diag.h"
+#include "strutil.h"
+
+void
+diag_add(struct diag *d, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->msg = xreallocarray(d->msg, d->cap, sizeof(*d->msg));
+	}
+	d->msg[d->n++] = s;
+}
+
+void
+diag_print(const struct diag *d, FILE *fp)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		fprintf(fp, "cptunits: %s\n", d->msg[i]);
+}
+
+void
+diag_free(struct diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		free(d->msg[i]);
+	free(d->msg);
+	d->msg = NULL;
+	d->n = d->cap = 0;
+}
+
+void
+warnmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cptunits: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

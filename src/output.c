@@ -1,0 +1,375 @@
+/*
+ * output: csv, tsv, json and table writers.  Patient identifiers reach
+ * output only here, and only in the lines they belong to.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "date.h"
+#include "output.h"
+#include "strutil.h"
+
+int
+output_format_parse(const char *s, enum format *out)
+{
+	static const char *const names[] = { "table", "csv", "tsv", "json" };
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum format)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* One field: RFC 4180 quoting for csv; tabs and newlines blanked for tsv. */
+static void
+field(FILE *fp, const char *s, enum format f)
+{
+	const char *p;
+
+	if (f == FMT_TSV) {
+		for (p = s; *p; p++)
+			fputc(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p, fp);
+		return;
+	}
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, fp);
+		return;
+	}
+	fputc('"', fp);
+	for (p = s; *p; p++) {
+		if (*p == '"')
+			fputc('"', fp);
+		fputc(*p, fp);
+	}
+	fputc('"', fp);
+}
+
+struct total {
+	const char	*code;
+	long		 units;
+};
+
+/* Units per code over all lines, sorted by code. */
+static struct total *
+totals(const struct report *r, size_t *n)
+{
+	struct total *t = NULL;
+	size_t i, j, k;
+
+	*n = 0;
+	for (i = 0; i < r->nlines; i++)
+		for (j = 0; j < r->lines[i].ncodes; j++) {
+			const struct units_code *c = &r->lines[i].codes[j];
+
+			for (k = 0; k < *n; k++)
+				if (strcmp(t[k].code, c->code) == 0)
+					break;
+			if (k == *n) {
+				t = xreallocarray(t, *n + 1, sizeof(*t));
+				/* keep sorted: insert before the first larger */
+				for (k = *n; k > 0 && strcmp(t[k - 1].code, c->code) > 0;
+				    k--)
+					t[k] = t[k - 1];
+				t[k].code = c->code;
+				t[k].units = 0;
+				(*n)++;
+			}
+			t[k].units += c->units;
+		}
+	return t;
+}
+
+static void
+write_sv(const struct report *r, enum format f, FILE *fp)
+{
+	const struct report_line *l;
+	char sep = f == FMT_TSV ? '\t' : ',', d[DATE_BUFSZ];
+	size_t i, j;
+
+	fprintf(fp, "patient%cdate%cfamily%cminutes%ccode%cunits", sep, sep, sep,
+	    sep, sep);
+	if (r->by_session)
+		fprintf(fp, "%cstart%cend%csource", sep, sep, sep);
+	fputc('\n', fp);
+	for (i = 0; i < r->nlines; i++) {
+		l = &r->lines[i];
+		for (j = 0; j < l->ncodes; j++) {
+			field(fp, l->patient, f);
+			fprintf(fp, "%c%s%c", sep, date_format(l->date, d), sep);
+			field(fp, l->family, f);
+			fprintf(fp, "%c%ld%c", sep, l->minutes, sep);
+			field(fp, l->codes[j].code, f);
+			fprintf(fp, "%c%d", sep, l->codes[j].units);
+			if (r->by_session) {
+				fputc(sep, fp);
+				field(fp, l->start ? l->start : "", f);
+				fputc(sep, fp);
+				field(fp, l->end ? l->end : "", f);
+				fputc(sep, fp);
+				field(fp, l->source ? l->source : "", f);
+			}
+			fputc('\n', fp);
+		}
+	}
+}
+
+static void
+write_json(const struct report *r, FILE *fp)
+{
+	const struct report_line *l;
+	json_t *root, *lines, *line, *codes, *warn, *sum, *units, *rejects, *j;
+	struct total *t;
+	char d[DATE_BUFSZ];
+	size_t i, k, nt;
+
+	root = json_object();
+	lines = json_array();
+	for (i = 0; i < r->nlines; i++) {
+		l = &r->lines[i];
+		line = json_object();
+		json_object_set_new(line, "patient", *l->patient ?
+		    json_string(l->patient) : json_null());
+		json_object_set_new(line, "date",
+		    json_string(date_format(l->date, d)));
+		json_object_set_new(line, "family", json_string(l->family));
+		json_object_set_new(line, "minutes", json_integer(l->minutes));
+		codes = json_array();
+		for (k = 0; k < l->ncodes; k++) {
+			j = json_object();
+			json_object_set_new(j, "code",
+			    json_string(l->codes[k].code));
+			json_object_set_new(j, "units",
+			    json_integer(l->codes[k].units));
+			json_array_append_new(codes, j);
+		}
+		json_object_set_new(line, "codes", codes);
+		json_object_set_new(line, "next_unit_minutes", l->next >= 0 ?
+		    json_integer(l->next) : json_null());
+		if (r->by_session) {
+			json_object_set_new(line, "start",
+			    json_string(l->start ? l->start : ""));
+			json_object_set_new(line, "end",
+			    json_string(l->end ? l->end : ""));
+			json_object_set_new(line, "source",
+			    json_string(l->source ? l->source : ""));
+		}
+		warn = json_array();
+		for (k = 0; k < l->nwarnings; k++)
+			json_array_append_new(warn, json_string(l->warnings[k]));
+		json_object_set_new(line, "warnings", warn);
+		json_array_append_new(lines, line);
+	}
+	json_object_set_new(root, "lines", lines);
+
+	sum = json_object();
+	json_object_set_new(sum, "records", json_integer(r->records));
+	json_object_set_new(sum, "accepted", json_integer(r->accepted));
+	json_object_set_new(sum, "rejected", json_integer((json_int_t)r->nrejects));
+	json_object_set_new(sum, "minutes", json_integer(r->minutes));
+	units = json_object();
+	t = totals(r, &nt);
+	for (k = 0; k < nt; k++)
+		json_object_set_new(units, t[k].code, json_integer(t[k].units));
+	free(t);
+	json_object_set_new(sum, "units", units);
+	json_object_set_new(root, "summary", sum);
+
+	rejects = json_array();
+	for (i = 0; i < r->nrejects; i++) {
+		j = json_object();
+		json_object_set_new(j, "file", json_string(r->rejects[i].file));
+		json_object_set_new(j, "line", r->rejects[i].line > 0 ?
+		    json_integer(r->rejects[i].line) : json_null());
+		json_object_set_new(j, "reason", json_string(r->rejects[i].reason));
+		json_array_append_new(rejects, j);
+	}
+	json_object_set_new(root, "rejects", rejects);
+
+	json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	    JSON_ENSURE_ASCII);
+	fputc('\n', fp);
+	json_decref(root);
+}
+
+static char *
+billed(const struct report_line *l)
+{
+	char *s = xstrdup(""), *t;
+	size_t k;
+
+	if (l->ncodes == 0) {
+		free(s);
+		return xstrdup("nothing");
+	}
+	for (k = 0; k < l->ncodes; k++) {
+		t = xasprintf("%s%s%s x%d", s, k ? ", " : "", l->codes[k].code,
+		    l->codes[k].units);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+static int
+width(const char *s, int w)
+{
+	int n = (int)strlen(s);
+
+	return n > w ? n : w;
+}
+
+static void
+write_table(const struct report *r, FILE *fp)
+{
+	const struct report_line *l;
+	int wp = 7, wf = 6, wb = 6, patients = 0;
+	char d[DATE_BUFSZ], *b, next[32];
+	struct total *t;
+	size_t i, k, nt;
+
+	for (i = 0; i < r->nlines; i++) {
+		l = &r->lines[i];
+		if (*l->patient)
+			patients = 1;
+		wp = width(l->patient, wp);
+		wf = width(l->family, wf);
+		b = billed(l);
+		wb = width(b, wb);
+		free(b);
+	}
+	if (r->nlines > 0) {
+		if (patients)
+			fprintf(fp, "%-*s  ", wp, "PATIENT");
+		fprintf(fp, "%-10s  %-*s  %7s  %-*s  %s\n", "DATE", wf, "FAMILY",
+		    "MINUTES", wb, "BILLED", "NEXT UNIT");
+	}
+	for (i = 0; i < r->nlines; i++) {
+		l = &r->lines[i];
+		b = billed(l);
+		if (l->next >= 0)
+			snprintf(next, sizeof(next), "in %d more min", l->next);
+		else
+			snprintf(next, sizeof(next), "-");
+		if (patients)
+			fprintf(fp, "%-*s  ", wp, l->patient);
+		fprintf(fp, "%-10s  %-*s  %7ld  %-*s  %s\n",
+		    date_format(l->date, d), wf, l->family, l->minutes, wb, b,
+		    next);
+		free(b);
+		for (k = 0; k < l->nwarnings; k++)
+			fprintf(fp, "%*s  ! %s\n", patients ? wp + 12 : 10, "",
+			    l->warnings[k]);
+	}
+	t = totals(r, &nt);
+	fprintf(fp, "%s%ld record%s: %ld accepted, %zu rejected; %ld minutes",
+	    r->nlines ? "\n" : "", r->records, r->records == 1 ? "" : "s",
+	    r->accepted, r->nrejects, r->minutes);
+	for (k = 0; k < nt; k++) {
+		fprintf(fp, "%s%s x%ld", k ? ", " : "; billed ", t[k].code,
+		    t[k].units);
+	}
+	if (nt == 0)
+		fputs("; nothing billed", fp);
+	fputc('\n', fp);
+	free(t);
+}
+
+void
+output_report(const struct report *r, enum format f, FILE *fp)
+{
+	switch (f) {
+	case FMT_CSV:
+	case FMT_TSV:
+		write_sv(r, f, fp);
+		break;
+	case FMT_JSON:
+		write_json(r, fp);
+		break;
+	case FMT_TABLE:
+		write_table(r, fp);
+		break;
+	}
+}
+
+static void
+steps_json(const struct output_steps *s, FILE *fp)
+{
+	json_t *root = json_object(), *steps = json_array(), *j;
+	char d[DATE_BUFSZ];
+	size_t i;
+
+	json_object_set_new(root, "family", json_string(s->family));
+	json_object_set_new(root, "name", json_string(s->name));
+	json_object_set_new(root, "kind", json_string(s->kind));
+	json_object_set_new(root, "description", s->description ?
+	    json_string(s->description) : json_null());
+	json_object_set_new(root, "definition", json_string(s->shape));
+	json_object_set_new(root, "rounding", s->rounding ?
+	    json_string(s->rounding) : json_null());
+	json_object_set_new(root, "effective_from", s->from == INT_MIN ?
+	    json_null() : json_string(date_format(s->from, d)));
+	json_object_set_new(root, "effective_to", s->to == INT_MAX ?
+	    json_null() : json_string(date_format(s->to, d)));
+	for (i = 0; i < s->nsteps; i++) {
+		j = json_object();
+		json_object_set_new(j, "code", json_string(s->steps[i].code));
+		json_object_set_new(j, "units", json_integer(s->steps[i].units));
+		json_object_set_new(j, "minutes", json_integer(s->steps[i].minutes));
+		json_array_append_new(steps, j);
+	}
+	json_object_set_new(root, "steps", steps);
+	json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	    JSON_ENSURE_ASCII);
+	fputc('\n', fp);
+	json_decref(root);
+}
+
+void
+output_steps(const struct output_steps *s, enum format f, FILE *fp)
+{
+	char sep = f == FMT_TSV ? '\t' : ',', d1[DATE_BUFSZ], d2[DATE_BUFSZ];
+	size_t i;
+
+	switch (f) {
+	case FMT_CSV:
+	case FMT_TSV:
+		fprintf(fp, "family%ccode%cunits%cminutes\n", sep, sep, sep);
+		for (i = 0; i < s->nsteps; i++)
+			fprintf(fp, "%s%c%s%c%d%c%ld\n", s->family, sep,
+			    s->steps[i].code, sep, s->steps[i].units, sep,
+			    s->steps[i].minutes);
+		break;
+	case FMT_JSON:
+		steps_json(s, fp);
+		break;
+	case FMT_TABLE:
+		fprintf(fp, "%s%s%s\n", s->family, s->description ? "  " : "",
+		    s->description ? s->description : "");
+		fprintf(fp, "  family %s, kind %s: %s\n", s->name, s->kind,
+		    s->shape);
+		if (s->from == INT_MIN && s->to == INT_MAX)
+			fputs("  in force on every date\n", fp);
+		else if (s->to == INT_MAX)
+			fprintf(fp, "  in force from %s\n", date_format(s->from, d1));
+		else
+			fprintf(fp, "  in force from %s to %s\n",
+			    s->from == INT_MIN ? "the start" :
+			    date_format(s->from, d1), date_format(s->to, d2));
+		if (s->rounding)
+			fprintf(fp, "  rounding: %s\n", s->rounding);
+		if (s->checks)
+			fprintf(fp, "  checks: %s\n", s->checks);
+		fprintf(fp, "\n  %7s  %-8s %s\n", "MINUTES", "CODE", "UNITS");
+		for (i = 0; i < s->nsteps; i++)
+			fprintf(fp, "  %7ld  %-8s %d\n", s->steps[i].minutes,
+			    s->steps[i].code, s->steps[i].units);
+		break;
+	}
+}

@@ -1,0 +1,118 @@
+/*
+ * report: the results of a run, owned in one place so every writer prints
+ * the same thing and the summary is computed once.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "strutil.h"
+
+struct report_line *
+report_add(struct report *r, const char *patient, int date,
+    const char *family, long minutes, const struct units_result *u)
+{
+	struct report_line *l;
+	struct units_code tmp;
+
+	if (r->nlines == r->capl) {
+		r->capl = r->capl ? r->capl * 2 : 64;
+		r->lines = xreallocarray(r->lines, r->capl, sizeof(*r->lines));
+	}
+	l = &r->lines[r->nlines++];
+	memset(l, 0, sizeof(*l));
+	l->patient = xstrdup(patient ? patient : "");
+	l->date = date;
+	l->family = family;
+	l->minutes = minutes;
+	l->ncodes = u->ncodes;
+	memcpy(l->codes, u->codes, sizeof(l->codes));
+	l->next = u->next;
+	/* CSV rows are sorted by code (SPEC §4) */
+	if (l->ncodes == 2 && strcmp(l->codes[0].code, l->codes[1].code) > 0) {
+		tmp = l->codes[0];
+		l->codes[0] = l->codes[1];
+		l->codes[1] = tmp;
+	}
+	return l;
+}
+
+void
+report_warn(struct report_line *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	l->warnings = xreallocarray(l->warnings, l->nwarnings + 1,
+	    sizeof(*l->warnings));
+	va_start(ap, fmt);
+	l->warnings[l->nwarnings++] = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+void
+report_reject(struct report *r, const char *file, long line, const char *fmt,
+    ...)
+{
+	struct report_reject *j;
+	va_list ap;
+
+	if (r->nrejects == r->capr) {
+		r->capr = r->capr ? r->capr * 2 : 16;
+		r->rejects = xreallocarray(r->rejects, r->capr,
+		    sizeof(*r->rejects));
+	}
+	j = &r->rejects[r->nrejects++];
+	j->file = xstrdup(file);
+	j->line = line;
+	va_start(ap, fmt);
+	j->reason = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+static int
+cmp_line(const void *a, const void *b)
+{
+	const struct report_line *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->patient, y->patient)) != 0)
+		return c;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	if ((c = strcmp(x->family, y->family)) != 0)
+		return c;
+	if (x->start && y->start && (c = strcmp(x->start, y->start)) != 0)
+		return c;
+	return 0;
+}
+
+void
+report_sort(struct report *r)
+{
+	if (r->nlines > 1)
+		qsort(r->lines, r->nlines, sizeof(*r->lines), cmp_line);
+}
+
+void
+report_free(struct report *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->nlines; i++) {
+		free(r->lines[i].patient);
+		for (j = 0; j < r->lines[i].nwarnings; j++)
+			free(r->lines[i].warnings[j]);
+		free(r->lines[i].warnings);
+		free(r->lines[i].start);
+		free(r->lines[i].end);
+		free(r->lines[i].source);
+	}
+	free(r->lines);
+	for (i = 0; i < r->nrejects; i++) {
+		free(r->rejects[i].file);
+		free(r->rejects[i].reason);
+	}
+	free(r->rejects);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,215 @@
+/*
+ * strutil: allocation that exits on failure (there is nothing better to do
+ * when a billing run cannot get memory), strict numbers, small strings.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strutil.h"
+
+static void
+nomem(void)
+{
+	fputs("cptunits: out of memory\n", stderr);
+	exit(3);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		nomem();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		nomem();
+	return p;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size && n > (size_t)-1 / size)
+		nomem();
+	p = realloc(p, n * size > 0 ? n * size : 1);
+	if (p == NULL)
+		nomem();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	char *s;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		nomem();
+	s = xmalloc((size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+int
+str_toint(const char *s, long long min, long long max, long long *out,
+    const char **why)
+{
+	long long v = 0;
+	int neg = 0, digits = 0;
+
+	*why = "not a whole number";
+	if (*s == '-' && min < 0) {
+		neg = 1;
+		s++;
+	}
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		if (v > (max > -min ? max : -min) / 10) {
+			*why = neg ? "too small" : "too large";
+			return -1;
+		}
+		v = v * 10 + (*s - '0');
+	}
+	if (digits == 0 || *s != '\0')
+		return -1;
+	if (neg)
+		v = -v;
+	if (v < min) {
+		*why = "too small";
+		return -1;
+	}
+	if (v > max) {
+		*why = "too large";
+		return -1;
+	}
+	*out = v;
+	*why = NULL;
+	return 0;
+}
+
+char *
+str_trim(char *s)
+{
+	char *b = s, *e;
+
+	while (*b == ' ' || *b == '\t')
+		b++;
+	if (b != s)
+		memmove(s, b, strlen(b) + 1);
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+size_t
+str_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, best;
+
+	if (la > 64 || lb > 64)
+		return (size_t)-1;
+	row = xcalloc(lb + 1, sizeof(*row));
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			best = prev + (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return best;
+}
+
+char **
+str_split(const char *s, int sep, size_t *n)
+{
+	char **v = NULL, *piece;
+	const char *p, *e;
+	size_t cap = 0;
+
+	*n = 0;
+	for (p = s;; p = e + 1) {
+		e = strchr(p, sep);
+		if (e == NULL)
+			e = p + strlen(p);
+		piece = str_trim(xstrndup(p, (size_t)(e - p)));
+		if (*piece == '\0')
+			free(piece);
+		else {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 4;
+				v = xreallocarray(v, cap, sizeof(*v));
+			}
+			v[(*n)++] = piece;
+		}
+		if (*e == '\0')
+			break;
+	}
+	return v;
+}
+
+void
+str_freev(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
