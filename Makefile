@@ -21,13 +21,15 @@ B ?= build
 BIN ?= ./cptunits
 VERSION = 0.1.0
 
+# CI adds WERROR=-Werror.
+WERROR ?=
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
-       -Wstrict-prototypes -Wwrite-strings -Wno-format-nonliteral
+       -Wstrict-prototypes -Wwrite-strings -Wno-format-nonliteral $(WERROR)
 OPT ?= -O2 -g
 CPPFLAGS_ALL = -D_GNU_SOURCE -Iinclude -I$(B) -I/usr/include/iniparser \
        -DCPTUNITS_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' $(CPPFLAGS)
 CFLAGS_ALL = $(WARN) $(OPT) $(SAN) $(CFLAGS)
-LIBS = -liniparser -ljansson -lical -licalss -licalvcal
+LIBS = -liniparser -ljansson
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 # Every module but main goes into a library that the tests link against.
@@ -80,15 +82,21 @@ deps:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
 
+# The bundled example, billed by the built-in rules (CPTUNITS_CONFIG empty
+# and a scratch HOME, so no rules file of the machine interferes).
+RUN = env -u CPTUNITS_CONFIG HOME=/nonexistent $(BIN)
 run: deps
 	@$(MAKE) --no-print-directory $(BIN)
-	$(BIN) -c config/cptunits.ini -f table calc 76 0373T --date 2018-06-01
-	$(BIN) -f table table 0373T --date 2018-06-01
+	$(RUN) -f table calc 76 0373T --date 2018-06-01
+	$(RUN) -f table calc 76 0373T --date 2019-01-01
+	$(RUN) -f table calc 40 90834 --date 2024-05-01
+	$(RUN) -f table table 0362T --date 2017-01-01
 
 tests: $(BIN) $(TESTBINS)
 
 check: deps
 	@$(MAKE) --no-print-directory tests
+	mandoc -Tlint -W warning man/cptunits.1
 	@BIN=$(BIN) B=$(B) sh tests/run.sh
 
 check-asan:

@@ -149,8 +149,9 @@ cmd_calc(const struct options *opt, const struct rules *r, int argc,
 		if (l->codes[i].over == 0)
 			continue;
 		if (rule.mue == MUE_CAP)
-			report_warn(l, "%s: %d units over the daily limit were cut "
-			    "(mue = cap)", l->codes[i].code, l->codes[i].over);
+			report_warn(l, "%s: %d unit%s over the daily limit of %d "
+			    "cut (mue = cap)", l->codes[i].code, l->codes[i].over,
+			    l->codes[i].over == 1 ? "" : "s", l->codes[i].units);
 		else
 			report_warn(l, "%s: %d units exceed the daily limit of %d; "
 			    "kept (mue = warn)", l->codes[i].code,

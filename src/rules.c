@@ -266,11 +266,18 @@ rules_aggregate(const struct rules *r, const char *payer)
 	return r->aggregate;
 }
 
-/* Values are quoted when they hold what iniparser would cut as a comment. */
+/*
+ * Values are quoted when iniparser would otherwise cut them: at a comment
+ * character, or at blanks on either end.
+ */
 static void
 print_value(FILE *fp, const char *key, const char *v)
 {
-	if (strpbrk(v, ";#") != NULL && strchr(v, '"') == NULL)
+	size_t n = strlen(v);
+	int cut = strpbrk(v, ";#") != NULL || (n > 0 && (v[0] == ' ' ||
+	    v[0] == '\t' || v[n - 1] == ' ' || v[n - 1] == '\t'));
+
+	if (cut && strchr(v, '"') == NULL)
 		fprintf(fp, "%s = \"%s\"\n", key, v);
 	else
 		fprintf(fp, "%s = %s\n", key, v);

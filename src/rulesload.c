@@ -589,6 +589,11 @@ nearest_key(const char *kind, const char *key)
 	/* close enough to be a typo: a third of the word, at least 2 edits */
 	if (best && (bestd <= 2 || bestd * 3 <= strlen(key)))
 		return best;
+	/* or the start of a longer key: max_units for max_units_per_day */
+	for (i = 0; strlen(key) >= 3 && i < rules_nkeys; i++)
+		if (strcmp(rules_keys[i].section, kind) == 0 &&
+		    strncmp(rules_keys[i].name, key, strlen(key)) == 0)
+			return rules_keys[i].name;
 	return NULL;
 }
 
@@ -885,20 +890,24 @@ load_family(struct loader *L, const char *sect)
 }
 
 static void
-load_payer(struct loader *L, const char *sect, const char *name,
-    const char *family)
+load_payer(struct loader *L, const char *sect)
 {
 	struct rules *r = L->rules;
 	struct rules_payer *p;
+	char **w;
+	size_t n;
 
 	r->payers = xreallocarray(r->payers, r->npayers + 1, sizeof(*r->payers));
 	p = &r->payers[r->npayers++];
 	memset(p, 0, sizeof(*p));
 	p->aggregate = p->mue = UNSET;
 	round_init(&p->round);
-	p->name = xstrdup(name);
-	p->family = family ? xstrdup(family) : NULL;
-	each_key(L, sect, family ? "payer family" : "payer", payer_key, p);
+	/* "payer NAME [FAMILY]" in the user's spelling; the caller checked n */
+	w = str_split(written(L, sect), ' ', &n);
+	p->name = xstrdup(n > 1 ? w[1] : "");
+	p->family = n > 2 ? xstrdup(w[2]) : NULL;
+	str_freev(w, n);
+	each_key(L, sect, p->family ? "payer family" : "payer", payer_key, p);
 }
 
 /* The section names a section may have, for "did you mean". */
@@ -934,7 +943,7 @@ load_section(struct loader *L, const char *sect)
 			bad(L, sect, NULL, "expected [payer NAME] or "
 			    "[payer NAME FAMILY]");
 		else
-			load_payer(L, sect, w[1], n == 3 ? w[2] : NULL);
+			load_payer(L, sect);
 	} else {
 		const char *best = NULL;
 		size_t d, bestd = (size_t)-1;
@@ -1077,6 +1086,17 @@ family_has_anywhere(const struct rules *r, const char *code)
 	return 0;
 }
 
+/* A key of the section was written, even if its value was refused. */
+static int
+written_key(struct loader *L, const char *sect, const char *key)
+{
+	char *k = xasprintf("%s:%s", sect, key);
+	int found = iniparser_find_entry(L->ini, k);
+
+	free(k);
+	return found;
+}
+
 static void
 check_family(struct loader *L, const struct rules_family *f)
 {
@@ -1085,10 +1105,10 @@ check_family(struct loader *L, const struct rules_family *f)
 
 	switch (f->kind) {
 	case KIND_ADDITIONAL:
-		if (f->code[0] == NULL)
+		if (f->code[0] == NULL && !written_key(L, sect, "base"))
 			bad(L, sect, "base", "missing; kind additional needs base "
 			    "and addon");
-		if (f->code[1] == NULL)
+		if (f->code[1] == NULL && !written_key(L, sect, "addon"))
 			bad(L, sect, "addon", "missing; kind additional needs base "
 			    "and addon");
 		if (f->code[0] && f->code[1] &&
@@ -1097,14 +1117,14 @@ check_family(struct loader *L, const struct rules_family *f)
 		break;
 	case KIND_EACH:
 	case KIND_UNTIMED:
-		if (f->code[0] == NULL)
+		if (f->code[0] == NULL && !written_key(L, sect, "unit"))
 			bad(L, sect, "unit", "missing; kind %s needs unit",
 			    kind_words[f->kind]);
 		break;
 	case KIND_ADDON:
-		if (f->code[0] == NULL)
+		if (f->code[0] == NULL && !written_key(L, sect, "unit"))
 			bad(L, sect, "unit", "missing; kind addon needs unit");
-		if (f->nrequires == 0)
+		if (f->nrequires == 0 && !written_key(L, sect, "requires"))
 			bad(L, sect, "requires", "missing; kind addon needs the "
 			    "primary codes it goes with");
 		for (i = 0; i < f->nrequires; i++)
@@ -1113,7 +1133,7 @@ check_family(struct loader *L, const struct rules_family *f)
 				    "family", f->requires[i]);
 		break;
 	case KIND_RANGE:
-		if (f->nranges == 0)
+		if (f->nranges == 0 && !written_key(L, sect, "ranges"))
 			bad(L, sect, "ranges", "missing; kind range needs ranges");
 		break;
 	}
@@ -1209,25 +1229,6 @@ check_payers(struct loader *L)
 			check_limits(L, sect, f, &p->round);
 		}
 		free(sect);
-	}
-	/* payer names keep the user's spelling too */
-	for (i = 0; i < r->npayers; i++) {
-		const char *w;
-		char *lower;
-
-		p = &r->payers[i];
-		lower = xasprintf("payer %s%s%s", p->name, p->family ? " " : "",
-		    p->family ? p->family : "");
-		for (sect = lower; *sect; sect++)
-			*sect = (char)tolower((unsigned char)*sect);
-		w = written(L, lower);
-		if (w != lower && strlen(w) > 6) {
-			size_t len = strcspn(w + 6, " \t");
-
-			free(p->name);
-			p->name = xstrndup(w + 6, len);
-		}
-		free(lower);
 	}
 }
 

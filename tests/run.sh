@@ -1,0 +1,110 @@
+#!/bin/sh
+# Runs every test: the unit tests (cmocka), the golden command-line cases
+# of tests/cli, and the rules files of tests/rules/good and tests/rules/bad.
+# Ends with one line "N passed, N failed".
+#
+#   BIN       the program (default ./cptunits)
+#   B         the build folder holding the unit test programs (default build)
+#   VALGRIND  a command to run every program under, e.g. "valgrind -q ..."
+#
+# Every case runs under LC_ALL=C TZ=UTC, in a scratch folder, with HOME
+# pointing there and no CPTUNITS_CONFIG, so the built-in rules apply.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${BIN:-./cptunits}
+B=${B:-build}
+VALGRIND=${VALGRIND:-}
+case $BIN in /*) ;; *) BIN=$top/$BIN ;; esac
+case $B in /*) ;; *) B=$top/$B ;; esac
+CPTUNITS="$VALGRIND $BIN"
+export CPTUNITS
+LC_ALL=C TZ=UTC
+export LC_ALL TZ
+unset CPTUNITS_CONFIG XDG_CONFIG_HOME
+
+passed=0 failed=0
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/cptunits-test.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT INT TERM
+
+ok() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); printf 'FAIL: %s\n' "$1"; }
+
+# --- unit tests -------------------------------------------------------------
+cd "$top" || exit 1
+for t in "$B"/test_*; do
+	[ -x "$t" ] || continue
+	name=${t##*/}
+	$VALGRIND "$t" > "$scratch/unit.out" 2>&1
+	rc=$?
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$scratch/unit.out")
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$scratch/unit.out")
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	if [ "$rc" -ne 0 ] || [ -z "$p$f" ]; then
+		[ -n "$f" ] || failed=$((failed + 1))
+		printf 'FAIL: %s (exit %s)\n' "$name" "$rc"
+		cat "$scratch/unit.out"
+	else
+		printf '%s: %s passed\n' "$name" "${p:-0}"
+	fi
+done
+
+# --- golden command-line cases ---------------------------------------------
+# tests/cli/NAME/cmd is a shell script using $CPTUNITS; stdout, stderr
+# (empty when absent) and status (0 when absent) are what it must produce.
+n0=$((passed + failed))
+for dir in "$top"/tests/cli/*/; do
+	name=$(basename "$dir")
+	work=$scratch/cli/$name
+	mkdir -p "$work"
+	cp -R "$dir". "$work"/
+	(cd "$work" && HOME=$work sh ./cmd > "$scratch/out" 2> "$scratch/err";
+	    echo $? > "$scratch/status")
+	want_status=0
+	[ -f "$dir/status" ] && want_status=$(cat "$dir/status")
+	bad=
+	if ! cmp -s "$scratch/out" "$dir/stdout" 2>/dev/null; then
+		bad="stdout"
+		diff -u "$dir/stdout" "$scratch/out" 2>&1 | head -20
+	fi
+	if [ -f "$dir/stderr" ]; then
+		cmp -s "$scratch/err" "$dir/stderr" || {
+			bad="$bad stderr"; diff -u "$dir/stderr" "$scratch/err" | head -20; }
+	elif [ -s "$scratch/err" ]; then
+		bad="$bad stderr"; head -5 "$scratch/err"
+	fi
+	[ "$(cat "$scratch/status")" = "$want_status" ] ||
+		bad="$bad status $(cat "$scratch/status") (want $want_status)"
+	if [ -n "$bad" ]; then fail "cli/$name:$bad"; else ok; fi
+done
+printf 'cli: %d cases\n' $((passed + failed - n0))
+
+# --- rules files --------------------------------------------------------------
+n0=$((passed + failed))
+cd "$top/tests/rules/good" || exit 1
+for f in *.ini; do
+	if $CPTUNITS rules --check "$f" > /dev/null 2> "$scratch/err" &&
+	    $CPTUNITS -c "$f" rules > "$scratch/r1.ini" &&
+	    $CPTUNITS -c "$scratch/r1.ini" rules > "$scratch/r2.ini" &&
+	    cmp -s "$scratch/r1.ini" "$scratch/r2.ini"; then
+		ok
+	else
+		fail "rules/good/$f"; cat "$scratch/err"
+	fi
+done
+cd "$top/tests/rules/bad" || exit 1
+for f in *.ini; do
+	$CPTUNITS rules --check "$f" > "$scratch/out" 2> "$scratch/err"
+	rc=$?
+	if [ "$rc" = 2 ] && [ ! -s "$scratch/out" ] &&
+	    cmp -s "$scratch/err" "${f%.ini}.err"; then
+		ok
+	else
+		fail "rules/bad/$f (exit $rc)"
+		diff -u "${f%.ini}.err" "$scratch/err" | head -20
+	fi
+done
+printf 'rules files: %d cases\n' $((passed + failed - n0))
+
+printf '%d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
