@@ -29,18 +29,18 @@ OPT ?= -O2 -g
 CPPFLAGS_ALL = -D_GNU_SOURCE -Iinclude -I$(B) -I/usr/include/iniparser \
        -DCPTUNITS_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' $(CPPFLAGS)
 CFLAGS_ALL = $(WARN) $(OPT) $(SAN) $(CFLAGS)
-LIBS = -liniparser -ljansson
+LIBS = -liniparser -ljansson -lcsv -lical
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 # Every module but main goes into a library that the tests link against.
-MODULES = cli commands date diag outfile output report rules rulesload \
-          strutil units builtin_rules
+MODULES = cli commands csvread date diag logread outfile output pool report \
+          rules rulesload strutil tz units builtin_rules
 OBJS = $(MODULES:%=$(B)/%.o)
 TESTS = test_units test_rules test_date test_manpage
 TESTBINS = $(TESTS:%=$(B)/%)
 
 DEBIAN_PACKAGES = build-essential pkg-config libical-dev libiniparser-dev \
-        libjansson-dev libcmocka-dev tzdata mandoc valgrind clang
+        libjansson-dev libcsv-dev libcmocka-dev tzdata mandoc valgrind clang
 
 all: $(BIN)
 

@@ -25,6 +25,9 @@ struct options {
 	int		 date;		/* --date, day number; default today */
 	int		 technicians;	/* --technicians; -1 not given */
 	int		 participants;	/* --participants; -1 not given */
+	int		 from, to;	/* --from, --to: from <= date < to */
+	int		 by_session;	/* --by session */
+	const char	*rejects;	/* --rejects FILE */
 	int		 check;		/* rules --check */
 	int		 strict;	/* --strict */
 	int		 quiet;		/* -q */
@@ -32,6 +35,7 @@ struct options {
 
 int	cmd_calc(const struct options *, const struct rules *, int, char **);
 int	cmd_table(const struct options *, const struct rules *, int, char **);
+int	cmd_log(const struct options *, const struct rules *, int, char **);
 int	cmd_rules(const struct options *, const struct rules *, int, char **);
 
 #endif

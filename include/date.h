@@ -23,4 +23,25 @@ char	*date_format(int day, char *buf);
 /* Today's date in the local time zone of the process (TZ). */
 int	date_today(void);
 
+/*
+ * A date as logs write it: YYYY-MM-DD, or NN/NN/YYYY read as month/day
+ * (dmy 0) or day/month (dmy 1).  0 and *day, or -1.
+ */
+int	date_parse_log(const char *, int dmy, int *day);
+
+/* A time as logs write it (see time_parse). */
+struct clock {
+	int	has_date;	/* an ISO 8601 date-time: day is set */
+	int	day;
+	long	secs;		/* seconds into the day, 0..86399 */
+	int	has_offset;	/* Z or +HH:MM: offset is set */
+	long	offset;		/* seconds east of UTC */
+};
+/*
+ * HH:MM, HH:MM:SS, H:MM AM/PM (H:MM:SS AM/PM), or an ISO 8601 date-time
+ * YYYY-MM-DDTHH:MM[:SS] (or a space for T) with an optional Z or
+ * +HH:MM / -HH:MM.  0 and *c, or -1.
+ */
+int	time_parse(const char *, struct clock *c);
+
 #endif

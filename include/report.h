@@ -25,6 +25,7 @@ struct report_line {
 	char			**warnings;
 	size_t			 nwarnings;
 	char			*start, *end, *source;	/* --by session; else NULL */
+	long			 order;		/* ties keep the order of addition */
 };
 
 struct report_reject {
@@ -41,6 +42,7 @@ struct report {
 	long			 records;	/* read */
 	long			 accepted;
 	long			 minutes;	/* of accepted records */
+	long			 outside;	/* records outside --from/--to */
 	int			 by_session;	/* print start,end,source */
 };
 

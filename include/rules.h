@@ -108,6 +108,13 @@ int		 rules_family_has(const struct rules_family *, const char *code);
  */
 const struct rules_family *rules_family_for(const struct rules *,
 	    const char *code, int day, const struct rules_family **elsewhere);
+/*
+ * The family billing `code` on `day` in *fam and NULL; or, when there is
+ * none, NULL in *fam and why ("code X is not in force on D; ..."), which
+ * the caller frees.
+ */
+char		*rules_why_not(const struct rules *, const char *code, int day,
+	    const struct rules_family **fam);
 /* The family's canonical spelling of `code` (the rules file's case). */
 const char	*rules_code_spelling(const struct rules *, const char *code);
 /* Resolve a family for a payer (NULL: none) into plain numbers. */

@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "rulesload.h"
 #include "strutil.h"
+#include "tz.h"
 
 #ifndef CPTUNITS_VERSION
 #define CPTUNITS_VERSION "0"
@@ -22,7 +23,7 @@
 
 enum {
 	OPT_DATE = 256, OPT_TECHNICIANS, OPT_PARTICIPANTS, OPT_CHECK,
-	OPT_STRICT, OPT_TZ, OPT_VERSION
+	OPT_STRICT, OPT_TZ, OPT_VERSION, OPT_FROM, OPT_TO, OPT_BY, OPT_REJECTS
 };
 
 const struct cli_option cli_options[] = {
@@ -32,13 +33,20 @@ const struct cli_option cli_options[] = {
 	  "table, csv, tsv or json (default: table on a terminal, else csv)" },
 	{ "output", 'o', "FILE", "all",
 	  "write to FILE, replaced only when the output is complete" },
+	{ "from", 0, "DATE", "log", "only dates of service on or after DATE" },
+	{ "to", 0, "DATE", "log", "only dates of service before DATE" },
+	{ "by", 0, "day|session", "log",
+	  "pool minutes per patient-day (day) or round each session alone" },
+	{ "rejects", 0, "FILE", "log",
+	  "write rejected rows to FILE, with a reason column, to fix and re-run" },
 	{ "date", 0, "DATE", "calc table",
 	  "the date of service whose rules apply (default: today)" },
 	{ "technicians", 0, "N", "calc", "technicians present, for min_technicians" },
 	{ "participants", 0, "N", "calc", "participants, for max_participants" },
-	{ "tz", 0, "ZONE", "calc table", "the time zone that decides today's date" },
+	{ "tz", 0, "ZONE", "all",
+	  "the zone of local times in logs, and of today's date" },
 	{ "check", 0, NULL, "rules", "check the rules (or FILE) and say so" },
-	{ "strict", 0, NULL, "calc", "write nothing when a record is rejected" },
+	{ "strict", 0, NULL, "calc log", "write nothing when a record is rejected" },
 	{ "quiet", 'q', NULL, "all", "no warnings or notes on standard error" },
 	{ "help", 'h', NULL, "all", "print this help and exit" },
 	{ "version", 0, NULL, "all", "print the version and exit" },
@@ -62,13 +70,22 @@ option_value(const struct cli_option *o)
 		return OPT_STRICT;
 	if (strcmp(o->name, "tz") == 0)
 		return OPT_TZ;
+	if (strcmp(o->name, "from") == 0)
+		return OPT_FROM;
+	if (strcmp(o->name, "to") == 0)
+		return OPT_TO;
+	if (strcmp(o->name, "by") == 0)
+		return OPT_BY;
+	if (strcmp(o->name, "rejects") == 0)
+		return OPT_REJECTS;
 	return OPT_VERSION;
 }
 
 static void
 usage(FILE *fp)
 {
-	fputs("usage: cptunits [options] calc MINUTES CODE\n"
+	fputs("usage: cptunits [options] log FILE...\n"
+	    "       cptunits [options] calc MINUTES CODE\n"
 	    "       cptunits [options] table CODE\n"
 	    "       cptunits [options] rules [--check [FILE]]\n", fp);
 }
@@ -82,6 +99,8 @@ help(void)
 	usage(stdout);
 	fputs("\nTurns technician face-to-face minutes into billable CPT units.\n"
 	    "\ncommands:\n"
+	    "  log FILE...         units per patient, date of service and code from\n"
+	    "                      session-log CSVs ('-' for standard input)\n"
 	    "  calc MINUTES CODE   units for one pool of minutes of CODE\n"
 	    "  table CODE          what CODE is, and the minutes at which each\n"
 	    "                      unit count starts\n"
@@ -133,7 +152,7 @@ cli_main(int argc, char **argv)
 	struct option longopts[32];
 	char shortopts[32], *p = shortopts, *path = NULL;
 	const struct cli_option *o;
-	const char *format = NULL, *date = NULL, *cmd;
+	const char *format = NULL, *date = NULL, *from = NULL, *to = NULL, *cmd;
 	struct options opt;
 	struct rules *rules = NULL;
 	struct diag errs = { 0 };
@@ -200,6 +219,22 @@ cli_main(int argc, char **argv)
 		case OPT_TZ:
 			opt.tz = optarg;
 			break;
+		case OPT_FROM:
+			from = optarg;
+			break;
+		case OPT_TO:
+			to = optarg;
+			break;
+		case OPT_BY:
+			if (strcmp(optarg, "session") == 0)
+				opt.by_session = 1;
+			else if (strcmp(optarg, "day") != 0)
+				return usage_error("--by: '%s' is neither day nor "
+				    "session", optarg);
+			break;
+		case OPT_REJECTS:
+			opt.rejects = optarg;
+			break;
 		case ':':
 			return usage_error("%s needs a value", argv[optind - 1]);
 		default:
@@ -229,8 +264,15 @@ cli_main(int argc, char **argv)
 	else if (date_parse(date, &opt.date) != 0)
 		return usage_error("--date: '%s' is not a date (YYYY-MM-DD)", date);
 
+	opt.from = DATE_OPEN_START;
+	opt.to = DATE_OPEN_END;
+	if (from && date_parse(from, &opt.from) != 0)
+		return usage_error("--from: '%s' is not a date (YYYY-MM-DD)", from);
+	if (to && date_parse(to, &opt.to) != 0)
+		return usage_error("--to: '%s' is not a date (YYYY-MM-DD)", to);
+
 	if (strcmp(cmd, "calc") != 0 && strcmp(cmd, "table") != 0 &&
-	    strcmp(cmd, "rules") != 0)
+	    strcmp(cmd, "rules") != 0 && strcmp(cmd, "log") != 0)
 		return usage_error("unknown command '%s'", cmd);
 
 	/* rules --check FILE checks FILE */
@@ -246,12 +288,15 @@ cli_main(int argc, char **argv)
 		return rc == RULES_IO ? EXIT_IO : EXIT_USAGE;
 	}
 
-	if (strcmp(cmd, "calc") == 0)
+	if (strcmp(cmd, "log") == 0)
+		rc = cmd_log(&opt, rules, argc - 1, argv + 1);
+	else if (strcmp(cmd, "calc") == 0)
 		rc = cmd_calc(&opt, rules, argc - 1, argv + 1);
 	else if (strcmp(cmd, "table") == 0)
 		rc = cmd_table(&opt, rules, argc - 1, argv + 1);
 	else
 		rc = cmd_rules(&opt, rules, argc - 1, argv + 1);
 	rules_free(rules);
+	tz_cleanup();
 	return rc;
 }

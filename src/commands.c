@@ -3,6 +3,7 @@
  * as a log's patient-day would be billed, through the same report and
  * writers, so its CSV has the log's columns (SPEC §4).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +11,13 @@
 #include "commands.h"
 #include "date.h"
 #include "diag.h"
+#include "logread.h"
 #include "outfile.h"
+#include "pool.h"
 #include "report.h"
 #include "rules.h"
 #include "strutil.h"
+#include "tz.h"
 #include "units.h"
 
 /* Hours that `table` lists when no daily limit stops it first. */
@@ -64,29 +68,6 @@ code_list(char **codes, size_t n)
 	return s;
 }
 
-/* Why a code cannot be billed on a date, or NULL when it can. */
-static char *
-not_in_force(const struct rules *r, const char *code, int day,
-    const struct rules_family **fam)
-{
-	const struct rules_family *other;
-	char d[DATE_BUFSZ], d1[DATE_BUFSZ], d2[DATE_BUFSZ];
-
-	*fam = rules_family_for(r, code, day, &other);
-	if (*fam)
-		return NULL;
-	if (other == NULL)
-		return xasprintf("code %s is not in the rules", code);
-	if (other->to == DATE_OPEN_END)
-		return xasprintf("code %s is not in force on %s; family %s starts "
-		    "on %s", rules_code_spelling(r, code), date_format(day, d),
-		    other->name, date_format(other->from, d1));
-	return xasprintf("code %s is not in force on %s; family %s was in force "
-	    "from %s to %s", rules_code_spelling(r, code), date_format(day, d),
-	    other->name, other->from == DATE_OPEN_START ? "the start" :
-	    date_format(other->from, d1), date_format(other->to, d2));
-}
-
 int
 cmd_calc(const struct options *opt, const struct rules *r, int argc,
     char **argv)
@@ -115,7 +96,7 @@ cmd_calc(const struct options *opt, const struct rules *r, int argc,
 	memset(&rep, 0, sizeof(rep));
 	rep.records = 1;
 
-	reason = not_in_force(r, argv[1], opt->date, &f);
+	reason = rules_why_not(r, argv[1], opt->date, &f);
 	if (reason == NULL && f->kind == KIND_ADDON) {
 		list = code_list(f->requires, f->nrequires);
 		reason = xasprintf("code %s is an add-on: it bills only with %s "
@@ -271,7 +252,7 @@ cmd_table(const struct options *opt, const struct rules *r, int argc,
 		fputs("usage: cptunits [options] table CODE\n", stderr);
 		return EXIT_USAGE;
 	}
-	if ((reason = not_in_force(r, argv[0], opt->date, &f)) != NULL) {
+	if ((reason = rules_why_not(r, argv[0], opt->date, &f)) != NULL) {
 		warnmsg("table: %s", reason);
 		free(reason);
 		return EXIT_USAGE;
@@ -378,5 +359,100 @@ cmd_rules(const struct options *opt, const struct rules *r, int argc,
 	}
 	diag_print(&errs, stderr);
 	diag_free(&errs);
+	return rc;
+}
+
+/* The zone of a log's local times: --tz, [log] timezone, $TZ, else UTC. */
+static const struct tz *
+log_zone(const struct options *opt, const struct rules *r)
+{
+	const char *name = opt->tz ? opt->tz : r->log_timezone;
+	const struct tz *z;
+
+	if (name == NULL && (name = getenv("TZ")) != NULL && *name == ':')
+		name++;
+	if (name == NULL || *name == '\0')
+		name = "UTC";
+	if ((z = tz_find(name)) == NULL)
+		warnmsg("unknown time zone '%s'", name);
+	return z;
+}
+
+int
+cmd_log(const struct options *opt, const struct rules *r, int argc,
+    char **argv)
+{
+	struct report rep;
+	struct logrun run;
+	struct logopts o;
+	struct outfile out;
+	struct diag errs = { 0 };
+	const char *name;
+	FILE *fp;
+	int i, io = 0, rc;
+
+	if (argc < 1) {
+		warnmsg("log: expected one or more FILEs ('-' for standard input)");
+		fputs("usage: cptunits [options] log FILE...\n", stderr);
+		return EXIT_USAGE;
+	}
+	memset(&o, 0, sizeof(o));
+	o.rules = r;
+	if ((o.zone = log_zone(opt, r)) == NULL)
+		return EXIT_USAGE;
+	o.payer = opt->payer;
+	o.from = opt->from;
+	o.to = opt->to;
+	o.quiet = opt->quiet;
+	o.keep_rejects = opt->rejects != NULL;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.by_session = opt->by_session;
+	memset(&run, 0, sizeof(run));
+	run.report = &rep;
+	run.pool = pool_new(r, opt->by_session, logread_free_tag);
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			name = "(standard input)";
+			fp = stdin;
+		} else {
+			name = argv[i];
+			if ((fp = fopen(name, "r")) == NULL) {
+				warnmsg("%s: %s", name, strerror(errno));
+				io = 1;
+				continue;
+			}
+		}
+		if (logread_file(name, fp, &o, &run) != 0)
+			io = 1;
+		if (fp != stdin)
+			fclose(fp);
+	}
+	pool_bill(run.pool, &rep, logread_late_reject, &run);
+	rep.minutes = (long)(run.seconds / 60);
+	rep.outside = run.outside;
+	if (!opt->quiet && rep.nrejects > 0)
+		warnmsg("%ld record%s: %ld accepted, %zu rejected", rep.records,
+		    rep.records == 1 ? "" : "s", rep.accepted, rep.nrejects);
+
+	/* the rejects file is written even under --strict: it is the fix */
+	if (opt->rejects) {
+		if (outfile_open(&out, opt->rejects, &errs) != 0)
+			io = 1;
+		else {
+			logread_write_rejects(&run, out.fp);
+			if (outfile_close(&out, 1, &errs) != 0)
+				io = 1;
+		}
+		diag_print(&errs, stderr);
+		diag_free(&errs);
+	}
+	rc = emit(opt, &rep, (int)rep.nrejects);
+	if (io && rc != EXIT_IO)
+		rc = EXIT_IO;
+	pool_free(run.pool);
+	logrun_free(&run);
+	report_free(&rep);
 	return rc;
 }

@@ -3,7 +3,9 @@
  * days_from_civil / civil_from_days algorithms (exact for every Gregorian
  * date, no tables, no time zone).
  */
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "date.h"
@@ -110,4 +112,126 @@ date_today(void)
 	if (localtime_r(&now, &tm) == NULL)
 		return date_from_ymd(1970, 1, 1);
 	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int
+date_parse_log(const char *s, int dmy, int *day)
+{
+	int a, b, y, m, d;
+	const char *p = s;
+
+	if (date_parse(s, day) == 0)
+		return 0;
+	/* N/N/YYYY with one or two digits for month and day */
+	a = b = 0;
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	a = *p++ - '0';
+	if (isdigit((unsigned char)*p))
+		a = a * 10 + (*p++ - '0');
+	if (*p++ != '/' || !isdigit((unsigned char)*p))
+		return -1;
+	b = *p++ - '0';
+	if (isdigit((unsigned char)*p))
+		b = b * 10 + (*p++ - '0');
+	if (*p++ != '/' || strlen(p) != 4 || (y = digits(p, 4)) < 0)
+		return -1;
+	m = dmy ? b : a;
+	d = dmy ? a : b;
+	if (!date_valid(y, m, d))
+		return -1;
+	*day = date_from_ymd(y, m, d);
+	return 0;
+}
+
+/* H:MM or HH:MM, then :SS optionally; advances *pp.  Seconds, or -1. */
+static long
+hms(const char **pp, int twelve)
+{
+	const char *p = *pp;
+	int h, m, sec = 0;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	h = *p++ - '0';
+	if (isdigit((unsigned char)*p))
+		h = h * 10 + (*p++ - '0');
+	if (*p++ != ':' || (m = digits(p, 2)) < 0)
+		return -1;
+	p += 2;
+	if (*p == ':') {
+		if ((sec = digits(p + 1, 2)) < 0)
+			return -1;
+		p += 3;
+	}
+	if (m > 59 || sec > 59 || (twelve ? h < 1 || h > 12 : h > 23))
+		return -1;
+	*pp = p;
+	return h * 3600L + m * 60L + sec;
+}
+
+int
+time_parse(const char *s, struct clock *c)
+{
+	const char *p = s;
+	long t;
+	int oh, om, sign;
+
+	memset(c, 0, sizeof(*c));
+	if (strlen(s) >= 16 && s[4] == '-' && s[7] == '-' &&
+	    (s[10] == 'T' || s[10] == ' ')) {
+		char d[11];
+
+		memcpy(d, s, 10);
+		d[10] = '\0';
+		if (date_parse(d, &c->day) != 0)
+			return -1;
+		c->has_date = 1;
+		p = s + 11;
+		if (strlen(p) < 5 || p[2] != ':' || (t = hms(&p, 0)) < 0)
+			return -1;
+		c->secs = t;
+		if (*p == 'Z' && p[1] == '\0') {
+			c->has_offset = 1;
+			return 0;
+		}
+		if (*p == '+' || *p == '-') {
+			sign = *p == '-' ? -1 : 1;
+			if ((oh = digits(p + 1, 2)) < 0 || p[3] != ':' ||
+			    (om = digits(p + 4, 2)) < 0 || p[6] != '\0' ||
+			    oh > 18 || om > 59)
+				return -1;
+			c->has_offset = 1;
+			c->offset = sign * (oh * 3600L + om * 60L);
+			return 0;
+		}
+		return *p == '\0' ? 0 : -1;
+	}
+	/* a time of day, 24-hour or with AM/PM */
+	{
+		const char *q = s + strlen(s);
+		int pm = -1;
+
+		if (q - s > 2 && (strcasecmp(q - 2, "am") == 0 ||
+		    strcasecmp(q - 2, "pm") == 0)) {
+			pm = tolower((unsigned char)q[-2]) == 'p';
+			q -= 2;
+			while (q > s && q[-1] == ' ')
+				q--;
+		}
+		if (pm < 0) {
+			if ((t = hms(&p, 0)) < 0 || *p != '\0')
+				return -1;
+		} else {
+			if ((t = hms(&p, 1)) < 0 || p != q)
+				return -1;
+			/* 12:xx AM is just after midnight, 12:xx PM just after noon */
+			if (t >= 12 * 3600)
+				t -= 12 * 3600;
+			if (pm)
+				t += 12 * 3600;
+		}
+		c->secs = t;
+	}
+	return 0;
 }

@@ -84,7 +84,7 @@ cmp_line(const void *a, const void *b)
 		return c;
 	if (x->start && y->start && (c = strcmp(x->start, y->start)) != 0)
 		return c;
-	return 0;
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
 void

@@ -10,6 +10,7 @@
 
 #include "date.h"
 #include "rules.h"
+#include "strutil.h"
 
 const char *const rules_column_names[COL_COUNT] = {
 	"patient", "date", "start", "end", "minutes", "code", "technicians",
@@ -412,4 +413,26 @@ rules_print(const struct rules *r, FILE *fp)
 	if (r->ics_timezone)
 		fprintf(fp, "timezone = %s\n", r->ics_timezone);
 	fprintf(fp, "horizon_days = %d\n", r->ics_horizon_days);
+}
+
+char *
+rules_why_not(const struct rules *r, const char *code, int day,
+    const struct rules_family **fam)
+{
+	const struct rules_family *other;
+	char d[DATE_BUFSZ], d1[DATE_BUFSZ], d2[DATE_BUFSZ];
+
+	*fam = rules_family_for(r, code, day, &other);
+	if (*fam)
+		return NULL;
+	if (other == NULL)
+		return xasprintf("code %s is not in the rules", code);
+	if (other->to == DATE_OPEN_END)
+		return xasprintf("code %s is not in force on %s; family %s starts "
+		    "on %s", rules_code_spelling(r, code), date_format(day, d),
+		    other->name, date_format(other->from, d1));
+	return xasprintf("code %s is not in force on %s; family %s was in force "
+	    "from %s to %s", rules_code_spelling(r, code), date_format(day, d),
+	    other->name, other->from == DATE_OPEN_START ? "the start" :
+	    date_format(other->from, d1), date_format(other->to, d2));
 }

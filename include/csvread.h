@@ -1,0 +1,45 @@
+/*
+ * csvread: RFC 4180 records streamed from a file, each with the physical
+ * line it starts on.  Everything about CSV syntax lives behind this small
+ * interface, so a faster reader can replace this one.
+ *
+ * Built on libcsv, fed one physical line at a time: that is how the line
+ * numbers of records (which may span lines) are known, how a NUL byte or
+ * invalid UTF-8 is caught on the record it belongs to, and how a quote
+ * left open at the end of the file is told from a last line without a
+ * newline.  A UTF-8 byte-order mark at the start is skipped.
+ *
+ * Ownership: a record returned by csvread_next, and its fields, belong to
+ * the reader and stay valid until the next call.
+ */
+#ifndef CPTUNITS_CSVREAD_H
+#define CPTUNITS_CSVREAD_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum csv_problem {
+	CSVP_NONE = 0,
+	CSVP_UNTERMINATED = 1,	/* a quoted field still open at end of file */
+	CSVP_NUL = 2,		/* a NUL byte */
+	CSVP_UTF8 = 4		/* bytes that are not UTF-8 */
+};
+
+struct csvrec {
+	char	**field;	/* NUL-terminated */
+	size_t	 *len;		/* lengths (a field may hold a NUL byte) */
+	size_t	  nfields;
+	long	  line;		/* the physical line it starts on, from 1 */
+	int	  problem;	/* enum csv_problem bits */
+};
+
+struct csvread;
+
+struct csvread	*csvread_new(FILE *);
+/* 1 and *rec, 0 at the end, -1 on a read error (errno set). */
+int		 csvread_next(struct csvread *, const struct csvrec **rec);
+/* Bytes read so far. */
+size_t		 csvread_bytes(const struct csvread *);
+void		 csvread_free(struct csvread *);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * logread: encounter-log CSV (SPEC §5) -> sessions for the pool, and
+ * rejected rows with the reason that names their column.  Every record is
+ * either added to the pool or rejected; the counts reconcile.
+ *
+ * Ownership: a struct logrun owns its rejects; logrun_free releases them.
+ */
+#ifndef CPTUNITS_LOGREAD_H
+#define CPTUNITS_LOGREAD_H
+
+#include <stdio.h>
+
+#include "pool.h"
+#include "report.h"
+#include "rules.h"
+#include "tz.h"
+
+struct logopts {
+	const struct rules	*rules;
+	const struct tz		*zone;		/* local times are in this zone */
+	const char		*payer;		/* --payer: every row's payer */
+	int			 from, to;	/* dates of service, from <= d < to */
+	int			 quiet;		/* no notes on standard error */
+	int			 keep_rejects;	/* keep rows for --rejects */
+};
+
+struct reject_row;
+
+/* What a run over one or more logs has found beyond the report. */
+struct logrun {
+	struct pool		*pool;
+	struct report		*report;
+	long long		 seconds;	/* of accepted records */
+	long			 outside;	/* records outside --from/--to */
+	struct reject_row	*rows;		/* for --rejects, in order */
+	size_t			 nrows, caprows;
+	char			**header;	/* the first file's header */
+	size_t			 nheader;
+};
+
+/*
+ * Read one log.  name is for messages ("FILE:LINE: ...").  Returns 0, or
+ * -1 when the file cannot be used (read error, no header, a required
+ * column missing), with the message printed.
+ */
+int	logread_file(const char *name, FILE *fp, const struct logopts *,
+	    struct logrun *);
+/* The pool's callback for add-on rows rejected at billing time. */
+void	logread_late_reject(void *run, void *tag, const char *reason,
+	    long seconds);
+/* Free a tag given to the pool with an add-on session. */
+void	logread_free_tag(void *tag);
+/* Write the rejected rows as CSV: reason, then the row as read. */
+void	logread_write_rejects(const struct logrun *, FILE *);
+void	logrun_free(struct logrun *);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * pool: sessions -> billed lines.  Sessions are pooled per (patient, date
+ * of service, family, payer), their intervals merged as they arrive so
+ * that no minute counts twice and memory grows with patient-days, not with
+ * rows; each pool is then billed by the units engine.  The log and the
+ * calendar readers both feed this, so the same sessions bill the same.
+ *
+ * Ownership: the pool copies what it keeps of a session; tags given with
+ * sessions become the pool's and are freed with the tag_free of pool_new.
+ */
+#ifndef CPTUNITS_POOL_H
+#define CPTUNITS_POOL_H
+
+#include "report.h"
+#include "rules.h"
+
+enum session_note {
+	NOTE_MIDNIGHT = 1,	/* crosses midnight: billed on its start date */
+	NOTE_TWICE = 2		/* a wall time that happens twice: the first taken */
+};
+
+struct session {
+	const char			*patient;
+	int				 date;		/* date of service */
+	const struct rules_family	*family;
+	int				 timed;		/* start and end are known */
+	long long			 start, end;	/* seconds since the epoch */
+	long				 seconds;	/* its length */
+	const char			*payer;		/* NULL or "" for none */
+	const char			*provider;	/* NULL or "" for none */
+	const char			*source;	/* "FILE:LINE" or a UID */
+	const char			*start_text;	/* for --by session */
+	const char			*end_text;
+	int				 notes;		/* enum session_note bits */
+};
+
+/* Called for an add-on session rejected when the pools are billed. */
+typedef void pool_reject_fn(void *arg, void *tag, const char *reason,
+    long seconds);
+
+struct pool;
+
+/* by_session: every session its own line, with start, end and source. */
+struct pool	*pool_new(const struct rules *, int by_session,
+		    void (*tag_free)(void *));
+/* Add one accepted session; tag is kept for add-on sessions only. */
+void		 pool_add(struct pool *, const struct session *, void *tag);
+/* Bill every pool into the report, in output order. */
+void		 pool_bill(struct pool *, struct report *, pool_reject_fn *,
+		    void *arg);
+/* Pools held, for the memory benchmark. */
+size_t		 pool_count(const struct pool *);
+void		 pool_free(struct pool *);
+
+#endif

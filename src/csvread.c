@@ -1,0 +1,272 @@
+/*
+ * csvread: libcsv fed line by line.  A record in progress is one that has
+ * begun (a non-blank line was fed) and whose row has not ended; blank
+ * lines between records are skipped without feeding them, as libcsv would.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "csvread.h"
+#include "strutil.h"
+
+struct pending {
+	size_t	f0, nf;		/* its fields in the arena */
+	long	line;
+	int	problem;
+};
+
+struct csvread {
+	FILE			*fp;
+	struct csv_parser	 p;
+	char			*line;
+	size_t			 linecap;
+	long			 lineno;
+	size_t			 bytes;
+	int			 eof, first;
+
+	char			*buf;		/* field bytes of pending records */
+	size_t			 blen, bcap;
+	size_t			*off, *flen;	/* per field */
+	size_t			 nf, capf;
+	struct pending		*recs;
+	size_t			 nrecs, caprecs, head;
+
+	long			 rec_line;	/* start of the record in progress; 0 none */
+	size_t			 rec_f0;
+	int			 rec_problem;
+
+	struct csvrec		 out;
+	size_t			 capout;
+};
+
+static void
+on_field(void *s, size_t len, void *arg)
+{
+	struct csvread *r = arg;
+
+	if (r->rec_line == 0) {		/* a second record on one line (CR) */
+		r->rec_line = r->lineno;
+		r->rec_f0 = r->nf;
+	}
+	while (r->blen + len + 1 > r->bcap) {
+		r->bcap = r->bcap ? r->bcap * 2 : 4096;
+		r->buf = xreallocarray(r->buf, r->bcap, 1);
+	}
+	if (r->nf == r->capf) {
+		r->capf = r->capf ? r->capf * 2 : 64;
+		r->off = xreallocarray(r->off, r->capf, sizeof(*r->off));
+		r->flen = xreallocarray(r->flen, r->capf, sizeof(*r->flen));
+	}
+	if (len)
+		memcpy(r->buf + r->blen, s, len);
+	r->buf[r->blen + len] = '\0';
+	r->off[r->nf] = r->blen;
+	r->flen[r->nf++] = len;
+	r->blen += len + 1;
+}
+
+static void
+on_row(int c, void *arg)
+{
+	struct csvread *r = arg;
+	struct pending *p;
+
+	(void)c;
+	if (r->nrecs == r->caprecs) {
+		r->caprecs = r->caprecs ? r->caprecs * 2 : 4;
+		r->recs = xreallocarray(r->recs, r->caprecs, sizeof(*r->recs));
+	}
+	p = &r->recs[r->nrecs++];
+	p->f0 = r->rec_f0;
+	p->nf = r->nf - r->rec_f0;
+	p->line = r->rec_line ? r->rec_line : r->lineno;
+	p->problem = r->rec_problem;
+	r->rec_line = 0;
+	r->rec_problem = 0;
+	r->rec_f0 = r->nf;
+}
+
+struct csvread *
+csvread_new(FILE *fp)
+{
+	struct csvread *r = xcalloc(1, sizeof(*r));
+
+	r->fp = fp;
+	r->first = 1;
+	if (csv_init(&r->p, 0) != 0) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+csvread_free(struct csvread *r)
+{
+	if (r == NULL)
+		return;
+	csv_free(&r->p);
+	free(r->line);
+	free(r->buf);
+	free(r->off);
+	free(r->flen);
+	free(r->recs);
+	free(r->out.field);
+	free(r->out.len);
+	free(r);
+}
+
+size_t
+csvread_bytes(const struct csvread *r)
+{
+	return r->bytes;
+}
+
+/* 1 when s[0..n) is UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
+static int
+valid_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	uint64_t w;
+
+	while (i < n) {
+		/* ASCII eight bytes at a time */
+		if (i + 8 <= n) {
+			memcpy(&w, s + i, 8);
+			if ((w & 0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		if (s[i] < 0x80) {
+			i++;
+		} else if (s[i] >= 0xc2 && s[i] <= 0xdf) {
+			if (i + 1 >= n || (s[i + 1] & 0xc0) != 0x80)
+				return 0;
+			i += 2;
+		} else if (s[i] >= 0xe0 && s[i] <= 0xef) {
+			if (i + 2 >= n || (s[i + 1] & 0xc0) != 0x80 ||
+			    (s[i + 2] & 0xc0) != 0x80)
+				return 0;
+			if (s[i] == 0xe0 && s[i + 1] < 0xa0)
+				return 0;
+			if (s[i] == 0xed && s[i + 1] > 0x9f)
+				return 0;
+			i += 3;
+		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
+			if (i + 3 >= n || (s[i + 1] & 0xc0) != 0x80 ||
+			    (s[i + 2] & 0xc0) != 0x80 || (s[i + 3] & 0xc0) != 0x80)
+				return 0;
+			if (s[i] == 0xf0 && s[i + 1] < 0x90)
+				return 0;
+			if (s[i] == 0xf4 && s[i + 1] > 0x8f)
+				return 0;
+			i += 4;
+		} else
+			return 0;
+	}
+	return 1;
+}
+
+static int
+blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/* Feed lines until a record is pending or the input ends. */
+static int
+fill(struct csvread *r)
+{
+	ssize_t n;
+	char *s;
+
+	while (r->head == r->nrecs && !r->eof) {
+		/* records handed out are done with: reuse the arena */
+		if (r->rec_line == 0) {
+			r->blen = r->nf = r->rec_f0 = 0;
+			r->nrecs = r->head = 0;
+		}
+		errno = 0;
+		n = getline(&r->line, &r->linecap, r->fp);
+		if (n < 0) {
+			if (ferror(r->fp))
+				return -1;
+			r->eof = 1;
+			if (r->rec_line != 0) {
+				/* a quote still open: hand over what there is */
+				r->rec_problem |= CSVP_UNTERMINATED;
+				csv_fini(&r->p, on_field, on_row, r);
+			}
+			break;
+		}
+		r->bytes += (size_t)n;
+		r->lineno++;
+		s = r->line;
+		if (r->first) {
+			r->first = 0;
+			if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+				s += 3;
+				n -= 3;
+			}
+		}
+		if (r->rec_line == 0) {
+			if (blank(s, (size_t)n))
+				continue;
+			r->rec_line = r->lineno;
+			r->rec_f0 = r->nf;
+		}
+		if (memchr(s, '\0', (size_t)n) != NULL)
+			r->rec_problem |= CSVP_NUL;
+		else if (!valid_utf8((const unsigned char *)s, (size_t)n))
+			r->rec_problem |= CSVP_UTF8;
+		if (csv_parse(&r->p, s, (size_t)n, on_field, on_row, r) !=
+		    (size_t)n) {
+			errno = ENOMEM;
+			return -1;
+		}
+		/* the last line may lack its newline */
+		if (s[n - 1] != '\n' && s[n - 1] != '\r' && feof(r->fp))
+			csv_parse(&r->p, "\n", 1, on_field, on_row, r);
+	}
+	return 0;
+}
+
+int
+csvread_next(struct csvread *r, const struct csvrec **rec)
+{
+	struct pending *p;
+	size_t i;
+
+	if (fill(r) != 0)
+		return -1;
+	if (r->head == r->nrecs)
+		return 0;
+	p = &r->recs[r->head++];
+	if (p->nf > r->capout) {
+		r->capout = p->nf;
+		r->out.field = xreallocarray(r->out.field, r->capout,
+		    sizeof(*r->out.field));
+		r->out.len = xreallocarray(r->out.len, r->capout,
+		    sizeof(*r->out.len));
+	}
+	for (i = 0; i < p->nf; i++) {
+		r->out.field[i] = r->buf + r->off[p->f0 + i];
+		r->out.len[i] = r->flen[p->f0 + i];
+	}
+	r->out.nfields = p->nf;
+	r->out.line = p->line;
+	r->out.problem = p->problem;
+	*rec = &r->out;
+	return 1;
+}

@@ -1,0 +1,683 @@
+/*
+ * logread: one encounter log.  The header names the columns (any order,
+ * any case, the built-in aliases of common practice-system exports and
+ * those of [columns]); each row becomes a session or a rejected record
+ * whose reason names the column and never quotes the patient.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csvread.h"
+#include "date.h"
+#include "diag.h"
+#include "logread.h"
+#include "strutil.h"
+
+/* Header names practice systems export, normalized (see norm()). */
+static const char *const aliases[COL_COUNT] = {
+	"patient|patient id|patientid|client|client id|clientid|member id|mrn|"
+	    "client name|patient name",
+	"date|date of service|dos|service date|session date|appointment date|"
+	    "visit date",
+	"start|start time|starttime|time in|begin|begin time|from|session start",
+	"end|end time|endtime|time out|stop|stop time|to|session end",
+	"minutes|mins|duration|duration minutes|duration (minutes)|"
+	    "duration (mins)|total minutes|length",
+	"code|cpt|cpt code|service code|procedure code|procedure|billing code|"
+	    "service",
+	"technicians|techs|technician count|number of technicians|tech count|"
+	    "staff count",
+	"participants|group size|number of participants|participant count|"
+	    "attendees",
+	"payer|payor|insurance|insurer|funder|funding source|insurance company",
+	"provider|rendering provider|provider id|rendering provider id|staff|"
+	    "clinician|therapist",
+};
+
+/* A rejected row kept for --rejects: the reason, then the row. */
+struct reject_row {
+	char	*reason;
+	char	**field;
+	size_t	 n;
+};
+
+/* What an add-on session keeps until the pools are billed. */
+struct addon_tag {
+	char	*file;
+	long	 line;
+	char	**field;	/* mapped to the first header, for --rejects */
+	size_t	 n;
+};
+
+struct file {
+	const char		*name;
+	const struct logopts	*o;
+	struct logrun		*run;
+	int			 col[COL_COUNT];	/* field index, or -1 */
+	char			**header;
+	size_t			 nheader;
+	int			 same_header;	/* as the run's first */
+	int			*map;		/* first-header column -> ours */
+};
+
+/* Lower case, '_' '-' '.' as blanks, blanks collapsed and trimmed. */
+static char *
+norm(const char *s, size_t n)
+{
+	char *o = xmalloc(n + 1), *p = o;
+	size_t i;
+	int blank = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '_' || c == '-' || c == '.' || c == ' ' || c == '\t') {
+			blank = p != o;
+			continue;
+		}
+		if (blank)
+			*p++ = ' ';
+		blank = 0;
+		*p++ = (char)tolower(c);
+	}
+	*p = '\0';
+	return o;
+}
+
+static int
+alias_of(const char *h, const char *list)
+{
+	const char *p = list, *e;
+	size_t n = strlen(h);
+
+	for (;;) {
+		e = strchr(p, '|');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) == n && memcmp(p, h, n) == 0)
+			return 1;
+		if (*e == '\0')
+			return 0;
+		p = e + 1;
+	}
+}
+
+static int
+column_of(const struct rules *r, const char *h)
+{
+	size_t i, j;
+	char *a;
+	int hit;
+
+	for (i = 0; i < COL_COUNT; i++) {
+		if (alias_of(h, aliases[i]))
+			return (int)i;
+		for (j = 0; j < r->ncolumns[i]; j++) {
+			a = norm(r->columns[i][j], strlen(r->columns[i][j]));
+			hit = strcmp(a, h) == 0;
+			free(a);
+			if (hit)
+				return (int)i;
+		}
+	}
+	return -1;
+}
+
+static char *
+shorten(const char *s)
+{
+	if (strlen(s) <= 40)
+		return xstrdup(s);
+	return xasprintf("%.37s...", s);
+}
+
+static char **
+copy_fields(const struct csvrec *rec, size_t *n)
+{
+	char **f = xcalloc(rec->nfields, sizeof(*f));
+	size_t i;
+
+	for (i = 0; i < rec->nfields; i++)
+		f[i] = xstrndup(rec->field[i], rec->len[i]);
+	*n = rec->nfields;
+	return f;
+}
+
+/* The row as the first file's header would lay it out. */
+static char **
+mapped_fields(const struct file *F, const struct csvrec *rec, size_t *n)
+{
+	char **f;
+	size_t i;
+
+	if (F->same_header || F->map == NULL)
+		return copy_fields(rec, n);
+	f = xcalloc(F->run->nheader, sizeof(*f));
+	for (i = 0; i < F->run->nheader; i++)
+		f[i] = F->map[i] >= 0 && (size_t)F->map[i] < rec->nfields ?
+		    xstrndup(rec->field[F->map[i]], rec->len[F->map[i]]) :
+		    xstrdup("");
+	*n = F->run->nheader;
+	return f;
+}
+
+static void
+keep_row(struct logrun *run, const char *reason, char **field, size_t n)
+{
+	struct reject_row *r;
+
+	if (run->nrows == run->caprows) {
+		run->caprows = run->caprows ? run->caprows * 2 : 16;
+		run->rows = xreallocarray(run->rows, run->caprows,
+		    sizeof(*run->rows));
+	}
+	r = &run->rows[run->nrows++];
+	r->reason = xstrdup(reason);
+	r->field = field;
+	r->n = n;
+}
+
+static void
+reject(struct file *F, const struct csvrec *rec, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+reject(struct file *F, const struct csvrec *rec, const char *fmt, ...)
+{
+	va_list ap;
+	char **f;
+	char *why;
+	size_t n;
+
+	va_start(ap, fmt);
+	why = xvasprintf(fmt, ap);
+	va_end(ap);
+	report_reject(F->run->report, F->name, rec->line, "%s", why);
+	warnmsg("%s:%ld: %s", F->name, rec->line, why);
+	if (F->o->keep_rejects) {
+		f = mapped_fields(F, rec, &n);
+		keep_row(F->run, why, f, n);
+	}
+	free(why);
+}
+
+/* A field's text, trimmed, or "" when the column is absent. */
+static char *
+get(const struct file *F, const struct csvrec *rec, int col)
+{
+	int i = F->col[col];
+
+	if (i < 0 || (size_t)i >= rec->nfields)
+		return xstrdup("");
+	return str_trim(xstrndup(rec->field[i], rec->len[i]));
+}
+
+static int
+header(struct file *F, const struct csvrec *rec)
+{
+	static const char *const need[] = { "patient", "date", "code" };
+	struct logrun *run = F->run;
+	size_t i, j;
+	char *h;
+	int c;
+
+	for (i = 0; i < COL_COUNT; i++)
+		F->col[i] = -1;
+	F->header = copy_fields(rec, &F->nheader);
+	for (i = 0; i < rec->nfields; i++) {
+		h = norm(rec->field[i], rec->len[i]);
+		c = column_of(F->o->rules, h);
+		free(h);
+		if (c < 0)
+			continue;	/* unknown columns are ignored */
+		if (F->col[c] >= 0) {
+			warnmsg("%s:%ld: columns %zu and %zu are both the %s column",
+			    F->name, rec->line, (size_t)F->col[c] + 1, i + 1,
+			    rules_column_names[c]);
+			return -1;
+		}
+		F->col[c] = (int)i;
+	}
+	for (i = 0; i < 3; i++)
+		if (F->col[i == 0 ? COL_PATIENT : i == 1 ? COL_DATE : COL_CODE] < 0) {
+			warnmsg("%s:%ld: no %s column (a header such as %s)", F->name,
+			    rec->line, need[i], need[i]);
+			return -1;
+		}
+	if ((F->col[COL_START] >= 0) != (F->col[COL_END] >= 0)) {
+		warnmsg("%s:%ld: a %s column needs an %s column too", F->name,
+		    rec->line, F->col[COL_START] >= 0 ? "start" : "end",
+		    F->col[COL_START] >= 0 ? "end" : "start");
+		return -1;
+	}
+	if (F->col[COL_START] < 0 && F->col[COL_MINUTES] < 0) {
+		warnmsg("%s:%ld: no start and end columns, and no minutes column",
+		    F->name, rec->line);
+		return -1;
+	}
+	/* the first header is the rejects file's; later ones map onto it */
+	if (run->header == NULL) {
+		run->header = copy_fields(rec, &run->nheader);
+		F->same_header = 1;
+		return 0;
+	}
+	F->same_header = run->nheader == F->nheader;
+	for (i = 0; F->same_header && i < F->nheader; i++)
+		F->same_header = strcasecmp(run->header[i], F->header[i]) == 0;
+	if (!F->same_header) {
+		F->map = xcalloc(run->nheader, sizeof(*F->map));
+		for (i = 0; i < run->nheader; i++) {
+			char *a = norm(run->header[i], strlen(run->header[i]));
+
+			F->map[i] = -1;
+			for (j = 0; j < F->nheader && F->map[i] < 0; j++) {
+				char *b = norm(F->header[j], strlen(F->header[j]));
+
+				if (strcmp(a, b) == 0)
+					F->map[i] = (int)j;
+				free(b);
+			}
+			free(a);
+		}
+	}
+	return 0;
+}
+
+static void
+utc_text(long long t, char *buf, size_t len)
+{
+	char d[DATE_BUFSZ];
+	long long day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	long s = (long)(t - day * 86400);
+
+	snprintf(buf, len, "%sT%02ld:%02ld:%02ldZ", date_format((int)day, d),
+	    s / 3600, s / 60 % 60, s % 60);
+}
+
+/*
+ * The instant of a start or end field.  day is the date it falls on when
+ * the field has no date of its own.  0, or -1 with a reason in *why.
+ */
+static int
+instant(struct file *F, const char *col, const char *text,
+    const struct clock *c, int day, long long *t, int *notes, char **why)
+{
+	char d[DATE_BUFSZ];
+	enum tz_result r;
+
+	if (c->has_date)
+		day = c->day;
+	if (c->has_offset) {
+		*t = (long long)day * 86400 + c->secs - c->offset;
+		return 0;
+	}
+	r = tz_to_utc(F->o->zone, day, c->secs, t);
+	if (r == TZ_GAP) {
+		*why = xasprintf("%s: %s does not exist on %s in %s (the clocks "
+		    "skip it)", col, text, date_format(day, d),
+		    tz_name(F->o->zone));
+		return -1;
+	}
+	if (r == TZ_TWICE)
+		*notes |= NOTE_TWICE;
+	return 0;
+}
+
+static void
+row(struct file *F, const struct csvrec *rec)
+{
+	const struct logopts *o = F->o;
+	const struct rules_family *fam;
+	struct session s;
+	struct clock cs, ce;
+	char *v[COL_COUNT], *why = NULL, d[DATE_BUFSZ], st[32], et[32], *src;
+	long long n = 0;
+	const char *err;
+	int i, day = 0, sday;
+	long ssecs;
+
+	F->run->report->records++;
+	if (rec->problem & CSVP_UNTERMINATED) {
+		reject(F, rec, "unterminated quote: a quoted field opened in this "
+		    "row never closes");
+		return;
+	}
+	if (rec->problem & CSVP_NUL) {
+		reject(F, rec, "the row contains a NUL byte");
+		return;
+	}
+	if (rec->problem & CSVP_UTF8) {
+		reject(F, rec, "the row is not valid UTF-8 text");
+		return;
+	}
+	if (rec->nfields != F->nheader) {
+		reject(F, rec, "the row has %zu field%s; the header has %zu",
+		    rec->nfields, rec->nfields == 1 ? "" : "s", F->nheader);
+		return;
+	}
+	for (i = 0; i < COL_COUNT; i++)
+		v[i] = get(F, rec, i);
+	memset(&s, 0, sizeof(s));
+
+	if (*v[COL_PATIENT] == '\0') {
+		why = xstrdup("patient: missing");
+		goto out;
+	}
+	if (*v[COL_DATE] == '\0') {
+		why = xstrdup("date: missing");
+		goto out;
+	}
+	if (date_parse_log(v[COL_DATE], o->rules->date_order == ORDER_DMY,
+	    &day) != 0) {
+		char *t = shorten(v[COL_DATE]);
+
+		why = xasprintf("date: '%s' is not a date (%s)", t,
+		    o->rules->date_order == ORDER_DMY ? "YYYY-MM-DD or DD/MM/YYYY" :
+		    "YYYY-MM-DD or MM/DD/YYYY");
+		free(t);
+		goto out;
+	}
+	if (day < o->from || day >= o->to) {
+		/* outside --from/--to: neither a record nor a reject */
+		F->run->report->records--;
+		F->run->outside++;
+		goto done;
+	}
+	if (*v[COL_CODE] == '\0') {
+		why = xstrdup("code: missing");
+		goto out;
+	}
+	if ((why = rules_why_not(o->rules, v[COL_CODE], day, &fam)) != NULL) {
+		char *t = xasprintf("code: %s", why + strlen("code "));
+
+		free(why);
+		why = t;
+		goto out;
+	}
+
+	/* when: start and end, else minutes */
+	if (*v[COL_START] != '\0' || *v[COL_END] != '\0') {
+		if (*v[COL_START] == '\0' || *v[COL_END] == '\0') {
+			why = xasprintf("%s: missing (%s is given)",
+			    *v[COL_START] ? "end" : "start",
+			    *v[COL_START] ? "start" : "end");
+			goto out;
+		}
+		for (i = COL_START; i <= COL_END; i++)
+			if (time_parse(v[i], i == COL_START ? &cs : &ce) != 0) {
+				char *t = shorten(v[i]);
+
+				why = xasprintf("%s: '%s' is not a time (HH:MM, H:MM AM/PM "
+				    "or YYYY-MM-DDTHH:MM)", rules_column_names[i], t);
+				free(t);
+				goto out;
+			}
+		if (instant(F, "start", v[COL_START], &cs, day, &s.start, &s.notes,
+		    &why) != 0)
+			goto out;
+		if (cs.has_date) {
+			/* the date of service is the local date of the start */
+			tz_from_utc(o->zone, s.start, &sday, &ssecs);
+			if (sday != day) {
+				why = xasprintf("start: %s is not on the date of service "
+				    "%s", v[COL_START], date_format(day, d));
+				goto out;
+			}
+		}
+		if (!ce.has_date && !cs.has_date && ce.secs < cs.secs) {
+			/* an end before its start: the session ran past midnight */
+			if (instant(F, "end", v[COL_END], &ce, day + 1, &s.end,
+			    &s.notes, &why) != 0)
+				goto out;
+			s.notes |= NOTE_MIDNIGHT;
+		} else {
+			tz_from_utc(o->zone, s.start, &sday, &ssecs);
+			if (instant(F, "end", v[COL_END], &ce, sday, &s.end, &s.notes,
+			    &why) != 0)
+				goto out;
+			if (s.end > s.start) {
+				tz_from_utc(o->zone, s.end - 1, &i, &ssecs);
+				if (i != sday)
+					s.notes |= NOTE_MIDNIGHT;
+			}
+		}
+		if (s.end == s.start) {
+			why = xstrdup("end: equals start; a session lasts a while");
+			goto out;
+		}
+		if (s.end < s.start) {
+			why = xstrdup("end: before start");
+			goto out;
+		}
+		if (s.end - s.start > 24 * 3600) {
+			why = xstrdup("end: the session would last more than 24 hours");
+			goto out;
+		}
+		s.timed = 1;
+		s.seconds = (long)(s.end - s.start);
+	} else if (*v[COL_MINUTES] != '\0') {
+		if (str_toint(v[COL_MINUTES], -1000000, 1440, &n, &err) != 0 ||
+		    n <= 0) {
+			char *t = shorten(v[COL_MINUTES]);
+
+			if (err == NULL || strcmp(err, "too small") == 0)
+				why = xasprintf("minutes: must be positive, not '%s'", t);
+			else if (strcmp(err, "too large") == 0)
+				why = xasprintf("minutes: '%s' is more than a day", t);
+			else
+				why = xasprintf("minutes: '%s' is not a whole number of "
+				    "minutes", t);
+			free(t);
+			goto out;
+		}
+		s.seconds = (long)n * 60;
+	} else {
+		why = xstrdup(F->col[COL_START] >= 0 && F->col[COL_MINUTES] >= 0 ?
+		    "minutes: missing, and no start and end" :
+		    F->col[COL_START] >= 0 ? "start: missing" : "minutes: missing");
+		goto out;
+	}
+
+	/* checks */
+	if (*v[COL_TECHNICIANS] != '\0' &&
+	    str_toint(v[COL_TECHNICIANS], 0, 100, &n, &err) != 0) {
+		char *t = shorten(v[COL_TECHNICIANS]);
+
+		why = xasprintf("technicians: '%s' is not a whole number", t);
+		free(t);
+		goto out;
+	}
+	if (fam->min_technicians > 0) {
+		if (*v[COL_TECHNICIANS] == '\0') {
+			why = xasprintf("technicians: %s needs at least %d; none given",
+			    rules_family_label(fam), fam->min_technicians);
+			goto out;
+		}
+		if (n < fam->min_technicians) {
+			why = xasprintf("technicians: %s needs at least %d, not %lld",
+			    rules_family_label(fam), fam->min_technicians, n);
+			goto out;
+		}
+	}
+	if (*v[COL_PARTICIPANTS] != '\0') {
+		if (str_toint(v[COL_PARTICIPANTS], 0, 100000, &n, &err) != 0) {
+			char *t = shorten(v[COL_PARTICIPANTS]);
+
+			why = xasprintf("participants: '%s' is not a whole number", t);
+			free(t);
+			goto out;
+		}
+		if (fam->max_participants > 0 && n > fam->max_participants) {
+			why = xasprintf("participants: %s allows at most %d, not %lld",
+			    rules_family_label(fam), fam->max_participants, n);
+			goto out;
+		}
+	}
+
+	s.patient = v[COL_PATIENT];
+	s.date = day;
+	s.family = fam;
+	s.payer = o->payer ? o->payer : v[COL_PAYER];
+	s.provider = v[COL_PROVIDER];
+	src = xasprintf("%s:%ld", F->name, rec->line);
+	s.source = src;
+	if (s.timed) {
+		utc_text(s.start, st, sizeof(st));
+		utc_text(s.end, et, sizeof(et));
+		s.start_text = st;
+		s.end_text = et;
+	}
+	if (fam->kind == KIND_ADDON) {
+		struct addon_tag *tag = xcalloc(1, sizeof(*tag));
+
+		tag->file = xstrdup(F->name);
+		tag->line = rec->line;
+		if (o->keep_rejects)
+			tag->field = mapped_fields(F, rec, &tag->n);
+		pool_add(F->run->pool, &s, tag);
+	} else
+		pool_add(F->run->pool, &s, NULL);
+	free(src);
+	F->run->report->accepted++;
+	F->run->seconds += s.seconds;
+	goto done;
+out:
+	reject(F, rec, "%s", why);
+done:
+	free(why);
+	for (i = 0; i < COL_COUNT; i++)
+		free(v[i]);
+}
+
+int
+logread_file(const char *name, FILE *fp, const struct logopts *o,
+    struct logrun *run)
+{
+	struct file F;
+	struct csvread *r;
+	const struct csvrec *rec;
+	int rc, got, status = 0;
+
+	memset(&F, 0, sizeof(F));
+	F.name = name;
+	F.o = o;
+	F.run = run;
+	if ((r = csvread_new(fp)) == NULL) {
+		warnmsg("%s: out of memory", name);
+		return -1;
+	}
+	got = csvread_next(r, &rec);
+	if (got == 0) {
+		warnmsg("%s: empty; a log starts with a header row", name);
+		status = -1;
+	} else if (got < 0 || rec->problem != 0 || header(&F, rec) != 0) {
+		if (got < 0)
+			warnmsg("%s: %s", name, strerror(errno));
+		else if (rec->problem != 0)
+			warnmsg("%s:%ld: the header row is not CSV text", name,
+			    rec->line);
+		status = -1;
+	} else {
+		while ((rc = csvread_next(r, &rec)) > 0)
+			row(&F, rec);
+		if (rc < 0) {
+			warnmsg("%s: %s", name, strerror(errno));
+			status = -1;
+		}
+	}
+	str_freev(F.header, F.nheader);
+	free(F.map);
+	csvread_free(r);
+	return status;
+}
+
+void
+logread_late_reject(void *arg, void *vtag, const char *reason, long seconds)
+{
+	struct logrun *run = arg;
+	struct addon_tag *tag = vtag;
+
+	report_reject(run->report, tag->file, tag->line, "%s", reason);
+	warnmsg("%s:%ld: %s", tag->file, tag->line, reason);
+	run->report->accepted--;
+	run->seconds -= seconds;
+	if (tag->field) {
+		keep_row(run, reason, tag->field, tag->n);
+		tag->field = NULL;
+		tag->n = 0;
+	}
+}
+
+void
+logread_free_tag(void *vtag)
+{
+	struct addon_tag *tag = vtag;
+
+	if (tag == NULL)
+		return;
+	free(tag->file);
+	str_freev(tag->field, tag->n);
+	free(tag);
+}
+
+static void
+csv_field(FILE *fp, const char *s)
+{
+	const char *p;
+
+	if (strpbrk(s, ",\"\r\n") == NULL && *s != ' ' && *s != '\0' &&
+	    s[strlen(s) - 1] != ' ') {
+		fputs(s, fp);
+		return;
+	}
+	if (*s == '\0')
+		return;
+	fputc('"', fp);
+	for (p = s; *p; p++) {
+		if (*p == '"')
+			fputc('"', fp);
+		fputc(*p, fp);
+	}
+	fputc('"', fp);
+}
+
+void
+logread_write_rejects(const struct logrun *run, FILE *fp)
+{
+	size_t i, j;
+
+	fputs("reason", fp);
+	for (i = 0; i < run->nheader; i++) {
+		fputc(',', fp);
+		csv_field(fp, run->header[i]);
+	}
+	fputs("\r\n", fp);
+	for (i = 0; i < run->nrows; i++) {
+		csv_field(fp, run->rows[i].reason);
+		for (j = 0; j < run->rows[i].n; j++) {
+			fputc(',', fp);
+			csv_field(fp, run->rows[i].field[j]);
+		}
+		fputs("\r\n", fp);
+	}
+}
+
+void
+logrun_free(struct logrun *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->nrows; i++) {
+		free(run->rows[i].reason);
+		str_freev(run->rows[i].field, run->rows[i].n);
+	}
+	free(run->rows);
+	str_freev(run->header, run->nheader);
+	run->rows = NULL;
+	run->header = NULL;
+	run->nrows = run->nheader = 0;
+}

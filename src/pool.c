@@ -1,0 +1,437 @@
+/*
+ * pool: per (patient, date of service, family, payer) pools in a hash
+ * table.  Each pool keeps its timed sessions as a sorted list of disjoint
+ * half-open intervals, merged on arrival, so back-to-back sessions join
+ * without overlap and overlapping ones count once; the list is bounded by
+ * the minutes of a day, whatever the number of rows.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "pool.h"
+#include "strutil.h"
+#include "units.h"
+
+struct ival {
+	long long	s, e;
+};
+
+struct addon {
+	char	*provider;
+	void	*tag;
+	long	 seconds;
+};
+
+struct entry {
+	char				*patient;
+	int				 date;
+	const struct rules_family	*fam;
+	char				*payer;
+	unsigned long			 seq;	/* 0, or the session's number */
+	uint64_t			 hash;
+	struct ival			*iv;
+	size_t				 niv, capiv;
+	long long			 raw;	/* seconds of timed sessions, summed */
+	long long			 loose;	/* seconds of sessions without times */
+	int				 sessions;
+	int				 notes;
+	char				**prov;	/* distinct providers named */
+	size_t				 nprov;
+	int				 noprov;	/* a session named none */
+	struct addon			*adds;
+	size_t				 nadds;
+	char				*start_text, *end_text, *source;
+	struct units_result		 billed;
+	struct entry			*next;
+};
+
+struct pool {
+	const struct rules	*rules;
+	int			 by_session;
+	void			(*tag_free)(void *);
+	struct entry		**tab;
+	size_t			 tabsize, n;
+	unsigned long		 seq;
+};
+
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	while (n--)
+		h = (h ^ *s++) * 1099511628211ULL;
+	return h;
+}
+
+static uint64_t
+key_hash(const char *patient, int date, const void *fam, const char *payer,
+    unsigned long seq)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	h = fnv(h, patient, strlen(patient) + 1);
+	h = fnv(h, &date, sizeof(date));
+	h = fnv(h, &fam, sizeof(fam));
+	h = fnv(h, payer, strlen(payer) + 1);
+	return fnv(h, &seq, sizeof(seq));
+}
+
+struct pool *
+pool_new(const struct rules *rules, int by_session, void (*tag_free)(void *))
+{
+	struct pool *p = xcalloc(1, sizeof(*p));
+
+	p->tag_free = tag_free ? tag_free : free;
+	p->rules = rules;
+	p->by_session = by_session;
+	p->tabsize = 1024;
+	p->tab = xcalloc(p->tabsize, sizeof(*p->tab));
+	return p;
+}
+
+size_t
+pool_count(const struct pool *p)
+{
+	return p->n;
+}
+
+static void
+grow(struct pool *p)
+{
+	struct entry **tab, *e, *next;
+	size_t size = p->tabsize * 2, i;
+
+	tab = xcalloc(size, sizeof(*tab));
+	for (i = 0; i < p->tabsize; i++)
+		for (e = p->tab[i]; e; e = next) {
+			next = e->next;
+			e->next = tab[e->hash & (size - 1)];
+			tab[e->hash & (size - 1)] = e;
+		}
+	free(p->tab);
+	p->tab = tab;
+	p->tabsize = size;
+}
+
+static struct entry *
+find(struct pool *p, const struct session *s, unsigned long seq)
+{
+	const char *payer = s->payer ? s->payer : "";
+	uint64_t h = key_hash(s->patient, s->date, s->family, payer, seq);
+	struct entry *e;
+
+	for (e = p->tab[h & (p->tabsize - 1)]; e; e = e->next)
+		if (e->hash == h && e->date == s->date && e->fam == s->family &&
+		    e->seq == seq && strcmp(e->patient, s->patient) == 0 &&
+		    strcmp(e->payer, payer) == 0)
+			return e;
+	if (p->n >= p->tabsize)
+		grow(p);
+	e = xcalloc(1, sizeof(*e));
+	e->patient = xstrdup(s->patient);
+	e->date = s->date;
+	e->fam = s->family;
+	e->payer = xstrdup(payer);
+	e->seq = seq;
+	e->hash = h;
+	e->next = p->tab[h & (p->tabsize - 1)];
+	p->tab[h & (p->tabsize - 1)] = e;
+	p->n++;
+	return e;
+}
+
+/* Insert [s, e) into the sorted disjoint list, merging what it meets. */
+static void
+add_interval(struct entry *en, long long s, long long e)
+{
+	size_t lo = 0, hi = en->niv, mid, j;
+
+	while (lo < hi) {		/* the first interval ending at or after s */
+		mid = (lo + hi) / 2;
+		if (en->iv[mid].e < s)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (j = lo; j < en->niv && en->iv[j].s <= e; j++) {
+		if (en->iv[j].s < s)
+			s = en->iv[j].s;
+		if (en->iv[j].e > e)
+			e = en->iv[j].e;
+	}
+	if (j == lo) {
+		if (en->niv == en->capiv) {
+			en->capiv = en->capiv ? en->capiv * 2 : 4;
+			en->iv = xreallocarray(en->iv, en->capiv, sizeof(*en->iv));
+		}
+		memmove(en->iv + lo + 1, en->iv + lo,
+		    (en->niv - lo) * sizeof(*en->iv));
+		en->niv++;
+	} else if (j > lo + 1) {
+		memmove(en->iv + lo + 1, en->iv + j,
+		    (en->niv - j) * sizeof(*en->iv));
+		en->niv -= j - lo - 1;
+	}
+	en->iv[lo].s = s;
+	en->iv[lo].e = e;
+}
+
+void
+pool_add(struct pool *p, const struct session *s, void *tag)
+{
+	const char *prov = s->provider ? s->provider : "";
+	unsigned long seq = 0;
+	struct entry *e;
+	size_t i;
+
+	if (p->by_session || rules_aggregate(p->rules, s->payer) == AGG_SESSION)
+		seq = ++p->seq;
+	e = find(p, s, seq);
+	e->sessions++;
+	e->notes |= s->notes;
+	if (p->by_session) {
+		e->start_text = xstrdup(s->start_text ? s->start_text : "");
+		e->end_text = xstrdup(s->end_text ? s->end_text : "");
+		e->source = xstrdup(s->source ? s->source : "");
+	}
+	if (s->family->kind == KIND_ADDON) {
+		e->adds = xreallocarray(e->adds, e->nadds + 1, sizeof(*e->adds));
+		e->adds[e->nadds].provider = xstrdup(prov);
+		e->adds[e->nadds].tag = tag;
+		e->adds[e->nadds++].seconds = s->seconds;
+		return;
+	}
+	if (tag)
+		p->tag_free(tag);
+	if (s->timed) {
+		add_interval(e, s->start, s->end);
+		e->raw += s->end - s->start;
+	} else
+		e->loose += s->seconds;
+	/* providers, for pairing add-ons with their primary */
+	if (*prov == '\0')
+		e->noprov = 1;
+	else {
+		for (i = 0; i < e->nprov; i++)
+			if (strcmp(e->prov[i], prov) == 0)
+				break;
+		if (i == e->nprov) {
+			e->prov = xreallocarray(e->prov, e->nprov + 1,
+			    sizeof(*e->prov));
+			e->prov[e->nprov++] = xstrdup(prov);
+		}
+	}
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = *(struct entry *const *)a;
+	const struct entry *y = *(struct entry *const *)b;
+	int c;
+
+	if ((c = strcmp(x->patient, y->patient)) != 0)
+		return c;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	if ((c = strcmp(rules_family_label(x->fam),
+	    rules_family_label(y->fam))) != 0)
+		return c;
+	if ((c = strcmp(x->payer, y->payer)) != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static long long
+merged(const struct entry *e)
+{
+	long long t = 0;
+	size_t i;
+
+	for (i = 0; i < e->niv; i++)
+		t += e->iv[i].e - e->iv[i].s;
+	return t;
+}
+
+/* Does primary entry p bill one of the codes the add-on family requires,
+ * by the add-on's provider (when both name one)? */
+static int
+pairs(const struct entry *p, const struct rules_family *addon,
+    const char *provider)
+{
+	size_t i, j;
+	int code = 0;
+
+	for (i = 0; i < p->billed.ncodes && !code; i++)
+		for (j = 0; j < addon->nrequires; j++)
+			if (strcasecmp(p->billed.codes[i].code,
+			    addon->requires[j]) == 0)
+				code = 1;
+	if (!code || *provider == '\0' || p->noprov)
+		return code;
+	for (i = 0; i < p->nprov; i++)
+		if (strcmp(p->prov[i], provider) == 0)
+			return 1;
+	return 0;
+}
+
+static char *
+code_list(char **codes, size_t n)
+{
+	char *s = xstrdup(""), *t;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		t = xasprintf("%s%s%s", s, i == 0 ? "" : i + 1 == n ? " or " : ", ",
+		    codes[i]);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+static void
+add_line(struct report *rep, struct entry *e, const struct rule *rule,
+    long minutes, long order)
+{
+	struct report_line *l;
+	size_t i;
+
+	l = report_add(rep, e->patient, e->date, rules_family_label(e->fam),
+	    minutes, &e->billed);
+	l->order = order;
+	if (e->source) {
+		l->start = xstrdup(e->start_text);
+		l->end = xstrdup(e->end_text);
+		l->source = xstrdup(e->source);
+	}
+	if (e->raw > merged(e) && (e->raw - merged(e)) / 60 > 0)
+		report_warn(l, "sessions overlap: %lld minutes counted once",
+		    (e->raw - merged(e)) / 60);
+	else if (e->raw > merged(e))
+		report_warn(l, "sessions overlap: %lld seconds counted once",
+		    e->raw - merged(e));
+	if (e->notes & NOTE_MIDNIGHT)
+		report_warn(l, "a session crosses midnight; billed on its start "
+		    "date");
+	if (e->notes & NOTE_TWICE)
+		report_warn(l, "a wall time that happens twice (daylight saving "
+		    "ends) was taken as its first occurrence");
+	for (i = 0; i < l->ncodes; i++) {
+		if (l->codes[i].over == 0)
+			continue;
+		if (rule->mue == MUE_CAP)
+			report_warn(l, "%s: %d unit%s over the daily limit of %d "
+			    "cut (mue = cap)", l->codes[i].code, l->codes[i].over,
+			    l->codes[i].over == 1 ? "" : "s", l->codes[i].units);
+		else
+			report_warn(l, "%s: %d units exceed the daily limit of %d; "
+			    "kept (mue = warn)", l->codes[i].code,
+			    l->codes[i].units, l->codes[i].units - l->codes[i].over);
+	}
+}
+
+void
+pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
+    void *arg)
+{
+	struct entry **all, **q, *e;
+	struct rule rule;
+	size_t n = 0, i, j, k, lo, hi;
+	char *list, *why;
+	long minutes;
+	int ok;
+
+	all = xcalloc(p->n, sizeof(*all));
+	for (i = 0; i < p->tabsize; i++)
+		for (e = p->tab[i]; e; e = e->next)
+			all[n++] = e;
+	qsort(all, n, sizeof(*all), cmp_entry);
+
+	/* primaries first: add-ons are judged by what they billed */
+	for (i = 0; i < n; i++) {
+		e = all[i];
+		if (e->fam->kind == KIND_ADDON)
+			continue;
+		rules_resolve(p->rules, e->fam, *e->payer ? e->payer : NULL, &rule);
+		minutes = (long)((merged(e) + e->loose) / 60);
+		units_compute(&rule, minutes, e->sessions, &e->billed);
+		add_line(rep, e, &rule, minutes, (long)i);
+	}
+	for (i = 0; i < n; i++) {
+		e = all[i];
+		if (e->fam->kind != KIND_ADDON)
+			continue;
+		/* the entries of the same patient and date sit around i */
+		for (lo = i; lo > 0 && all[lo - 1]->date == e->date &&
+		    strcmp(all[lo - 1]->patient, e->patient) == 0; lo--)
+			;
+		for (hi = i + 1; hi < n && all[hi]->date == e->date &&
+		    strcmp(all[hi]->patient, e->patient) == 0; hi++)
+			;
+		k = 0;
+		e->loose = 0;	/* the minutes of the add-ons that bill */
+		for (j = 0; j < e->nadds; j++) {
+			ok = 0;
+			for (q = all + lo; q < all + hi && !ok; q++)
+				ok = (*q)->fam->kind != KIND_ADDON &&
+				    pairs(*q, e->fam, e->adds[j].provider);
+			if (ok) {
+				k++;
+				e->loose += e->adds[j].seconds;
+				continue;
+			}
+			list = code_list(e->fam->requires, e->fam->nrequires);
+			why = xasprintf("code: %s is an add-on, and no %s is billed "
+			    "for this patient on this date%s",
+			    e->fam->code[0], list, *e->adds[j].provider ?
+			    " by the same provider" : "");
+			if (reject)
+				reject(arg, e->adds[j].tag, why, e->adds[j].seconds);
+			free(why);
+			free(list);
+		}
+		if (k == 0)
+			continue;
+		rules_resolve(p->rules, e->fam, *e->payer ? e->payer : NULL, &rule);
+		units_compute(&rule, 0, (int)k, &e->billed);
+		add_line(rep, e, &rule, (long)((merged(e) + e->loose) / 60),
+		    (long)i);
+	}
+	free(all);
+}
+
+void
+pool_free(struct pool *p)
+{
+	struct entry *e, *next;
+	size_t i, j;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->tabsize; i++)
+		for (e = p->tab[i]; e; e = next) {
+			next = e->next;
+			free(e->patient);
+			free(e->payer);
+			free(e->iv);
+			for (j = 0; j < e->nprov; j++)
+				free(e->prov[j]);
+			free(e->prov);
+			for (j = 0; j < e->nadds; j++) {
+				free(e->adds[j].provider);
+				if (e->adds[j].tag)
+					p->tag_free(e->adds[j].tag);
+			}
+			free(e->adds);
+			free(e->start_text);
+			free(e->end_text);
+			free(e->source);
+			free(e);
+		}
+	free(p->tab);
+	free(p);
+}
