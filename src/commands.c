@@ -74,13 +74,12 @@ cmd_calc(const struct options *opt, const struct rules *r, int argc,
 {
 	const struct rules_family *f;
 	struct report rep;
-	struct report_line *l;
-	struct units_result u;
-	struct rule rule;
+	struct session s;
+	struct pool *pool;
 	long long minutes;
 	const char *why;
 	char *reason, *list;
-	size_t i;
+	size_t i, j;
 	int rc;
 
 	if (argc != 2) {
@@ -120,26 +119,23 @@ cmd_calc(const struct options *opt, const struct rules *r, int argc,
 		return rc;
 	}
 
-	rules_resolve(r, f, opt->payer, &rule);
-	units_compute(&rule, (long)minutes, 1, &u);
+	/* one session of a patient without a name, billed as a log's would be */
+	memset(&s, 0, sizeof(s));
+	s.patient = "";
+	s.date = opt->date;
+	s.family = f;
+	s.seconds = (long)minutes * 60;
+	s.payer = opt->payer;
+	s.source = "calc";
+	pool = pool_new(r, 0, NULL);
+	pool_add(pool, &s, NULL);
+	pool_bill(pool, &rep, NULL, NULL);
+	pool_free(pool);
 	rep.accepted = 1;
 	rep.minutes = (long)minutes;
-	l = report_add(&rep, "", opt->date, rules_family_label(f), (long)minutes,
-	    &u);
-	for (i = 0; i < l->ncodes; i++) {
-		if (l->codes[i].over == 0)
-			continue;
-		if (rule.mue == MUE_CAP)
-			report_warn(l, "%s: %d unit%s over the daily limit of %d "
-			    "cut (mue = cap)", l->codes[i].code, l->codes[i].over,
-			    l->codes[i].over == 1 ? "" : "s", l->codes[i].units);
-		else
-			report_warn(l, "%s: %d units exceed the daily limit of %d; "
-			    "kept (mue = warn)", l->codes[i].code,
-			    l->codes[i].units, l->codes[i].units - l->codes[i].over);
-		if (!opt->quiet)
-			warnmsg("calc: %s", l->warnings[l->nwarnings - 1]);
-	}
+	for (i = 0; !opt->quiet && i < rep.nlines; i++)
+		for (j = 0; j < rep.lines[i].nwarnings; j++)
+			warnmsg("calc: %s", rep.lines[i].warnings[j]);
 	rc = emit(opt, &rep, 0);
 	report_free(&rep);
 	return rc;

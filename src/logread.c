@@ -242,12 +242,27 @@ header(struct file *F, const struct csvrec *rec)
 		}
 		F->col[c] = (int)i;
 	}
-	for (i = 0; i < 3; i++)
-		if (F->col[i == 0 ? COL_PATIENT : i == 1 ? COL_DATE : COL_CODE] < 0) {
-			warnmsg("%s:%ld: no %s column (a header such as %s)", F->name,
-			    rec->line, need[i], need[i]);
+	for (i = 0; i < 3; i++) {
+		c = i == 0 ? COL_PATIENT : i == 1 ? COL_DATE : COL_CODE;
+		if (F->col[c] < 0) {
+			/* name the first few headers that would do */
+			char *names = xstrdup(aliases[c]), *p;
+			int bars = 0;
+
+			for (p = names; *p; p++)
+				if (*p == '|' && ++bars == 4) {
+					*p = '\0';
+					break;
+				}
+			for (p = names; *p; p++)
+				if (*p == '|')
+					*p = '/';
+			warnmsg("%s:%ld: no %s column (a header named %s, ...)",
+			    F->name, rec->line, need[i], names);
+			free(names);
 			return -1;
 		}
+	}
 	if ((F->col[COL_START] >= 0) != (F->col[COL_END] >= 0)) {
 		warnmsg("%s:%ld: a %s column needs an %s column too", F->name,
 		    rec->line, F->col[COL_START] >= 0 ? "start" : "end",
@@ -446,7 +461,7 @@ row(struct file *F, const struct csvrec *rec)
 			}
 		}
 		if (s.end == s.start) {
-			why = xstrdup("end: equals start; a session lasts a while");
+			why = xstrdup("end: the same as start; the session has no length");
 			goto out;
 		}
 		if (s.end < s.start) {
