@@ -53,10 +53,20 @@ struct addon_tag {
 	size_t	 n;
 };
 
+/* The families of the codes seen lately: most rows repeat a few codes. */
+#define FAMCACHE	8
+
 struct file {
 	const char		*name;
 	const struct logopts	*o;
 	struct logrun		*run;
+	char			*scratch;	/* this row's trimmed fields */
+	size_t			 scratchcap;
+	struct {
+		char				 code[16];
+		const struct rules_family	*fam;
+	}			 famcache[FAMCACHE];
+	unsigned		 famnext;
 	int			 col[COL_COUNT];	/* field index, or -1 */
 	char			**header;
 	size_t			 nheader;
@@ -205,15 +215,70 @@ reject(struct file *F, const struct csvrec *rec, const char *fmt, ...)
 	free(why);
 }
 
-/* A field's text, trimmed, or "" when the column is absent. */
-static char *
-get(const struct file *F, const struct csvrec *rec, int col)
+/*
+ * The row's known fields, trimmed, into one scratch buffer (no allocation
+ * per field); "" for a column the log does not have.
+ */
+static void
+get_all(struct file *F, const struct csvrec *rec, char *v[COL_COUNT])
 {
-	int i = F->col[col];
+	size_t need = COL_COUNT, at = 0, n;
+	const char *f;
+	int c, i;
 
-	if (i < 0 || (size_t)i >= rec->nfields)
-		return xstrdup("");
-	return str_trim(xstrndup(rec->field[i], rec->len[i]));
+	for (c = 0; c < COL_COUNT; c++)
+		if ((i = F->col[c]) >= 0)
+			need += rec->len[i];
+	if (need > F->scratchcap) {
+		F->scratchcap = need * 2;
+		F->scratch = xreallocarray(F->scratch, F->scratchcap, 1);
+	}
+	for (c = 0; c < COL_COUNT; c++) {
+		v[c] = F->scratch + at;
+		if ((i = F->col[c]) < 0) {
+			F->scratch[at++] = '\0';
+			continue;
+		}
+		f = rec->field[i];
+		n = rec->len[i];
+		while (n > 0 && (*f == ' ' || *f == '\t')) {
+			f++;
+			n--;
+		}
+		while (n > 0 && (f[n - 1] == ' ' || f[n - 1] == '\t' ||
+		    f[n - 1] == '\r' || f[n - 1] == '\n'))
+			n--;
+		memcpy(v[c], f, n);
+		v[c][n] = '\0';
+		at += n + 1;
+	}
+}
+
+/* The family billing code on day, through the cache; else why not. */
+static char *
+family(struct file *F, const char *code, int day,
+    const struct rules_family **fam)
+{
+	unsigned i;
+
+	for (i = 0; i < FAMCACHE; i++) {
+		*fam = F->famcache[i].fam;
+		if (*fam && day >= (*fam)->from && day <= (*fam)->to &&
+		    strcmp(F->famcache[i].code, code) == 0)
+			return NULL;
+	}
+	*fam = NULL;
+	if (strlen(code) < sizeof(F->famcache[0].code)) {
+		char *why = rules_why_not(F->o->rules, code, day, fam);
+
+		if (why)
+			return why;
+		i = F->famnext++ % FAMCACHE;
+		strcpy(F->famcache[i].code, code);
+		F->famcache[i].fam = *fam;
+		return NULL;
+	}
+	return rules_why_not(F->o->rules, code, day, fam);
 }
 
 static int
@@ -374,8 +439,7 @@ row(struct file *F, const struct csvrec *rec)
 		    rec->nfields, rec->nfields == 1 ? "" : "s", F->nheader);
 		return;
 	}
-	for (i = 0; i < COL_COUNT; i++)
-		v[i] = get(F, rec, i);
+	get_all(F, rec, v);
 	memset(&s, 0, sizeof(s));
 
 	if (*v[COL_PATIENT] == '\0') {
@@ -406,7 +470,7 @@ row(struct file *F, const struct csvrec *rec)
 		why = xstrdup("code: missing");
 		goto out;
 	}
-	if ((why = rules_why_not(o->rules, v[COL_CODE], day, &fam)) != NULL) {
+	if ((why = family(F, v[COL_CODE], day, &fam)) != NULL) {
 		char *t = xasprintf("code: %s", why + strlen("code "));
 
 		free(why);
@@ -538,9 +602,13 @@ row(struct file *F, const struct csvrec *rec)
 	s.family = fam;
 	s.payer = o->payer ? o->payer : v[COL_PAYER];
 	s.provider = v[COL_PROVIDER];
-	src = xasprintf("%s:%ld", F->name, rec->line);
-	s.source = src;
-	if (s.timed) {
+	src = NULL;
+	if (F->run->report->by_session) {
+		/* only a session's own line shows where it came from */
+		src = xasprintf("%s:%ld", F->name, rec->line);
+		s.source = src;
+	}
+	if (s.timed && F->run->report->by_session) {
 		utc_text(s.start, st, sizeof(st));
 		utc_text(s.end, et, sizeof(et));
 		s.start_text = st;
@@ -564,8 +632,6 @@ out:
 	reject(F, rec, "%s", why);
 done:
 	free(why);
-	for (i = 0; i < COL_COUNT; i++)
-		free(v[i]);
 }
 
 int
@@ -606,6 +672,7 @@ logread_file(const char *name, FILE *fp, const struct logopts *o,
 	}
 	str_freev(F.header, F.nheader);
 	free(F.map);
+	free(F.scratch);
 	csvread_free(r);
 	return status;
 }

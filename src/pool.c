@@ -53,6 +53,7 @@ struct pool {
 	void			(*tag_free)(void *);
 	struct entry		**tab;
 	size_t			 tabsize, n;
+	struct entry		*last;		/* logs come grouped: try it first */
 	unsigned long		 seq;
 };
 
@@ -120,14 +121,19 @@ static struct entry *
 find(struct pool *p, const struct session *s, unsigned long seq)
 {
 	const char *payer = s->payer ? s->payer : "";
-	uint64_t h = key_hash(s->patient, s->date, s->family, payer, seq);
-	struct entry *e;
+	struct entry *e = p->last;
+	uint64_t h;
 
+	if (e && seq == 0 && e->seq == 0 && e->date == s->date &&
+	    e->fam == s->family && strcmp(e->patient, s->patient) == 0 &&
+	    strcmp(e->payer, payer) == 0)
+		return e;
+	h = key_hash(s->patient, s->date, s->family, payer, seq);
 	for (e = p->tab[h & (p->tabsize - 1)]; e; e = e->next)
 		if (e->hash == h && e->date == s->date && e->fam == s->family &&
 		    e->seq == seq && strcmp(e->patient, s->patient) == 0 &&
 		    strcmp(e->payer, payer) == 0)
-			return e;
+			return p->last = e;
 	if (p->n >= p->tabsize)
 		grow(p);
 	e = xcalloc(1, sizeof(*e));
@@ -140,7 +146,7 @@ find(struct pool *p, const struct session *s, unsigned long seq)
 	e->next = p->tab[h & (p->tabsize - 1)];
 	p->tab[h & (p->tabsize - 1)] = e;
 	p->n++;
-	return e;
+	return p->last = e;
 }
 
 /* Insert [s, e) into the sorted disjoint list, merging what it meets. */
