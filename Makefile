@@ -6,6 +6,7 @@
 #   make check      set up and run every test
 #   make check-asan the tests again, built with AddressSanitizer + UBSan
 #   make check-valgrind  the tests again, under valgrind
+#   make bench      speed and memory of `log`, beside wc -l and the CSV reader
 #   make install    PREFIX=/usr/local DESTDIR= (binary, man page, rules file)
 #
 # User CFLAGS are added to the project's warning flags, never replace them.
@@ -110,6 +111,19 @@ check-valgrind: tests
 	@VALGRIND='valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99' \
 	    BIN=$(BIN) B=$(B) sh tests/run.sh
 
+# Speed and memory, beside the floors (tests/bench.sh); BENCH_ROWS=10000000
+# for the ten-million-row log.
+$(B)/runstat: tests/bench/runstat.c | $(B)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $<
+
+$(B)/csvcount: tests/bench/csvcount.c $(B)/libcptunits.a
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< \
+	    $(B)/libcptunits.a $(LIBS)
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BIN) $(B)/runstat $(B)/csvcount
+	@B=$(B) sh tests/bench.sh
+
 lint:
 	mandoc -Tlint -W warning man/cptunits.1
 
@@ -126,4 +140,5 @@ uninstall:
 clean:
 	rm -rf build cptunits
 
-.PHONY: all deps run tests check check-asan check-valgrind lint install uninstall clean
+.PHONY: all deps run tests check check-asan check-valgrind bench lint install \
+	uninstall clean

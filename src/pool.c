@@ -25,10 +25,10 @@ struct addon {
 };
 
 struct entry {
-	char				*patient;
+	const char			*patient;	/* interned */
 	int				 date;
 	const struct rules_family	*fam;
-	char				*payer;
+	const char			*payer;		/* interned */
 	unsigned long			 seq;	/* 0, or the session's number */
 	uint64_t			 hash;
 	struct ival			*iv;
@@ -37,7 +37,7 @@ struct entry {
 	long long			 loose;	/* seconds of sessions without times */
 	int				 sessions;
 	int				 notes;
-	char				**prov;	/* distinct providers named */
+	const char			**prov;	/* distinct providers, interned */
 	size_t				 nprov;
 	int				 noprov;	/* a session named none */
 	struct addon			*adds;
@@ -47,13 +47,33 @@ struct entry {
 	struct entry			*next;
 };
 
+/* Memory that lives as long as the pool, handed out in big blocks. */
+struct block {
+	struct block	*next;
+	size_t		 used, size;
+	char		 data[];
+};
+
+/* Strings kept once however many pools name them (patients, payers). */
+struct str {
+	struct str	*next;
+	uint64_t	 hash;
+	char		 s[];
+};
+
+#define RECENT	8
+
 struct pool {
 	const struct rules	*rules;
+	struct block		*blocks;
+	struct str		**strs;
+	size_t			 nstrs, strsize;
 	int			 by_session;
 	void			(*tag_free)(void *);
 	struct entry		**tab;
 	size_t			 tabsize, n;
-	struct entry		*last;		/* logs come grouped: try it first */
+	struct entry		*recent[RECENT];	/* logs come grouped */
+	unsigned		 nextrecent;
 	unsigned long		 seq;
 };
 
@@ -78,6 +98,64 @@ key_hash(const char *patient, int date, const void *fam, const char *payer,
 	h = fnv(h, &fam, sizeof(fam));
 	h = fnv(h, payer, strlen(payer) + 1);
 	return fnv(h, &seq, sizeof(seq));
+}
+
+static void *
+arena(struct pool *p, size_t n)
+{
+	struct block *b = p->blocks;
+	void *v;
+
+	n = (n + 15) & ~(size_t)15;
+	if (b == NULL || b->size - b->used < n) {
+		size_t size = n > 65536 ? n : 65536;
+
+		b = xmalloc(sizeof(*b) + size);
+		b->used = 0;
+		b->size = size;
+		b->next = p->blocks;
+		p->blocks = b;
+	}
+	v = b->data + b->used;
+	b->used += n;
+	return v;
+}
+
+static const char *
+intern(struct pool *p, const char *s)
+{
+	uint64_t h = fnv(14695981039346656037ULL, s, strlen(s));
+	struct str *e, **tab;
+	size_t i, size, len;
+
+	if (p->strsize == 0) {
+		p->strsize = 256;
+		p->strs = xcalloc(p->strsize, sizeof(*p->strs));
+	}
+	for (e = p->strs[h & (p->strsize - 1)]; e; e = e->next)
+		if (e->hash == h && strcmp(e->s, s) == 0)
+			return e->s;
+	if (p->nstrs >= p->strsize) {
+		size = p->strsize * 2;
+		tab = xcalloc(size, sizeof(*tab));
+		for (i = 0; i < p->strsize; i++)
+			while ((e = p->strs[i]) != NULL) {
+				p->strs[i] = e->next;
+				e->next = tab[e->hash & (size - 1)];
+				tab[e->hash & (size - 1)] = e;
+			}
+		free(p->strs);
+		p->strs = tab;
+		p->strsize = size;
+	}
+	len = strlen(s);
+	e = arena(p, sizeof(*e) + len + 1);
+	e->hash = h;
+	memcpy(e->s, s, len + 1);
+	e->next = p->strs[h & (p->strsize - 1)];
+	p->strs[h & (p->strsize - 1)] = e;
+	p->nstrs++;
+	return e->s;
 }
 
 struct pool *
@@ -121,32 +199,41 @@ static struct entry *
 find(struct pool *p, const struct session *s, unsigned long seq)
 {
 	const char *payer = s->payer ? s->payer : "";
-	struct entry *e = p->last;
+	struct entry *e;
 	uint64_t h;
+	unsigned i;
 
-	if (e && seq == 0 && e->seq == 0 && e->date == s->date &&
-	    e->fam == s->family && strcmp(e->patient, s->patient) == 0 &&
-	    strcmp(e->payer, payer) == 0)
-		return e;
+	for (i = 0; seq == 0 && i < RECENT; i++)
+		if ((e = p->recent[i]) != NULL && e->date == s->date &&
+		    e->fam == s->family && e->seq == 0 &&
+		    strcmp(e->patient, s->patient) == 0 &&
+		    strcmp(e->payer, payer) == 0)
+			return e;
 	h = key_hash(s->patient, s->date, s->family, payer, seq);
 	for (e = p->tab[h & (p->tabsize - 1)]; e; e = e->next)
 		if (e->hash == h && e->date == s->date && e->fam == s->family &&
 		    e->seq == seq && strcmp(e->patient, s->patient) == 0 &&
 		    strcmp(e->payer, payer) == 0)
-			return p->last = e;
+			break;
+	if (e != NULL) {
+		p->recent[p->nextrecent++ % RECENT] = e;
+		return e;
+	}
 	if (p->n >= p->tabsize)
 		grow(p);
-	e = xcalloc(1, sizeof(*e));
-	e->patient = xstrdup(s->patient);
+	e = arena(p, sizeof(*e));
+	memset(e, 0, sizeof(*e));
+	e->patient = intern(p, s->patient);
 	e->date = s->date;
 	e->fam = s->family;
-	e->payer = xstrdup(payer);
+	e->payer = intern(p, payer);
 	e->seq = seq;
 	e->hash = h;
 	e->next = p->tab[h & (p->tabsize - 1)];
 	p->tab[h & (p->tabsize - 1)] = e;
 	p->n++;
-	return p->last = e;
+	p->recent[p->nextrecent++ % RECENT] = e;
+	return e;
 }
 
 /* Insert [s, e) into the sorted disjoint list, merging what it meets. */
@@ -221,13 +308,14 @@ pool_add(struct pool *p, const struct session *s, void *tag)
 	if (*prov == '\0')
 		e->noprov = 1;
 	else {
+		prov = intern(p, prov);
 		for (i = 0; i < e->nprov; i++)
-			if (strcmp(e->prov[i], prov) == 0)
+			if (e->prov[i] == prov)
 				break;
 		if (i == e->nprov) {
 			e->prov = xreallocarray(e->prov, e->nprov + 1,
 			    sizeof(*e->prov));
-			e->prov[e->nprov++] = xstrdup(prov);
+			e->prov[e->nprov++] = prov;
 		}
 	}
 }
@@ -414,6 +502,7 @@ void
 pool_free(struct pool *p)
 {
 	struct entry *e, *next;
+	struct block *b;
 	size_t i, j;
 
 	if (p == NULL)
@@ -421,11 +510,7 @@ pool_free(struct pool *p)
 	for (i = 0; i < p->tabsize; i++)
 		for (e = p->tab[i]; e; e = next) {
 			next = e->next;
-			free(e->patient);
-			free(e->payer);
 			free(e->iv);
-			for (j = 0; j < e->nprov; j++)
-				free(e->prov[j]);
 			free(e->prov);
 			for (j = 0; j < e->nadds; j++) {
 				free(e->adds[j].provider);
@@ -436,8 +521,12 @@ pool_free(struct pool *p)
 			free(e->start_text);
 			free(e->end_text);
 			free(e->source);
-			free(e);
 		}
+	while ((b = p->blocks) != NULL) {
+		p->blocks = b->next;
+		free(b);
+	}
+	free(p->strs);
 	free(p->tab);
 	free(p);
 }
