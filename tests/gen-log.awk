@@ -36,9 +36,9 @@ BEGIN {
 		st = sprintf("%02d:%02d", int(start / 60), start % 60)
 		en = sprintf("%02d:%02d", int(end / 60), end % 60)
 		if (bad > 0 && (i + 1) % bad == 0) {
-			k = int((i + 1) / bad) % 3
-			if (k == 0) date = "X" date
-			else if (k == 1) st = "X" st
+			spoil = int((i + 1) / bad) % 3
+			if (spoil == 0) date = "X" date
+			else if (spoil == 1) st = "X" st
 			else code = "X" code
 		}
 		printf "P%06d,%s,%s,%s,%s,%d,%s,Tech %03d,Clinic %d\n", p, date, \

@@ -17,7 +17,8 @@ VALGRIND=${VALGRIND:-}
 case $BIN in /*) ;; *) BIN=$top/$BIN ;; esac
 case $B in /*) ;; *) B=$top/$B ;; esac
 CPTUNITS="$VALGRIND $BIN"
-export CPTUNITS
+TESTS=$top/tests
+export CPTUNITS TESTS
 LC_ALL=C TZ=UTC
 export LC_ALL TZ
 unset CPTUNITS_CONFIG XDG_CONFIG_HOME
@@ -50,7 +51,8 @@ for t in "$B"/test_*; do
 done
 
 # --- golden command-line cases ---------------------------------------------
-# tests/cli/NAME/cmd is a shell script using $CPTUNITS; stdout, stderr
+# tests/cli/NAME/cmd is a shell script using $CPTUNITS (and $TESTS, the
+# tests folder, for its generator); stdout, stderr
 # (empty when absent) and status (0 when absent) are what it must produce.
 n0=$((passed + failed))
 for dir in "$top"/tests/cli/*/; do
