@@ -88,10 +88,8 @@ deps:
 RUN = env -u CPTUNITS_CONFIG HOME=/nonexistent $(BIN)
 run: deps
 	@$(MAKE) --no-print-directory $(BIN)
-	$(RUN) -f table calc 76 0373T --date 2018-06-01
-	$(RUN) -f table calc 76 0373T --date 2019-01-01
-	$(RUN) -f table calc 40 90834 --date 2024-05-01
-	$(RUN) -f table table 0362T --date 2017-01-01
+	$(RUN) -f table log examples/sessions.csv
+	$(RUN) -f csv log examples/sessions.csv
 
 tests: $(BIN) $(TESTBINS)
 
