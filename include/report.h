@@ -3,9 +3,9 @@
  * (patient, date of service, family) or per session, the rejected records
  * with their reasons, and the counts that must reconcile.
  *
- * Ownership: a struct report owns its strings (patients, warnings,
- * rejects); family labels and codes point into the rules, which must
- * outlive it.
+ * Ownership: a struct report owns its warnings and rejects; patients are
+ * borrowed from the pool that billed them, and family labels and codes
+ * from the rules: both must outlive the report.
  */
 #ifndef CPTUNITS_REPORT_H
 #define CPTUNITS_REPORT_H
@@ -15,7 +15,7 @@
 #include "units.h"
 
 struct report_line {
-	char			*patient;	/* "" when none (calc) */
+	const char		*patient;	/* "" when none (calc); borrowed */
 	int			 date;		/* day number of the date of service */
 	const char		*family;	/* the family's label */
 	long			 minutes;
@@ -46,7 +46,7 @@ struct report {
 	int			 by_session;	/* print start,end,source */
 };
 
-/* Add a line; copies patient, takes the units result's codes. */
+/* Add a line; borrows patient, copies the units result's codes. */
 struct report_line *report_add(struct report *, const char *patient, int date,
 	    const char *family, long minutes, const struct units_result *);
 void	report_warn(struct report_line *, const char *, ...)

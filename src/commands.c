@@ -130,7 +130,6 @@ cmd_calc(const struct options *opt, const struct rules *r, int argc,
 	pool = pool_new(r, 0, NULL);
 	pool_add(pool, &s, NULL);
 	pool_bill(pool, &rep, NULL, NULL);
-	pool_free(pool);
 	rep.accepted = 1;
 	rep.minutes = (long)minutes;
 	for (i = 0; !opt->quiet && i < rep.nlines; i++)
@@ -138,6 +137,7 @@ cmd_calc(const struct options *opt, const struct rules *r, int argc,
 			warnmsg("calc: %s", rep.lines[i].warnings[j]);
 	rc = emit(opt, &rep, 0);
 	report_free(&rep);
+	pool_free(pool);	/* after the report, which borrows its strings */
 	return rc;
 }
 

@@ -30,7 +30,6 @@ struct entry {
 	const struct rules_family	*fam;
 	const char			*payer;		/* interned */
 	unsigned long			 seq;	/* 0, or the session's number */
-	uint64_t			 hash;
 	struct ival			*iv;
 	size_t				 niv, capiv;
 	long long			 raw;	/* seconds of timed sessions, summed */
@@ -44,7 +43,12 @@ struct entry {
 	size_t				 nadds;
 	char				*start_text, *end_text, *source;
 	struct units_result		 billed;
-	struct entry			*next;
+};
+
+/* A slot keeps the hash beside the entry, so probing seldom touches entries. */
+struct slot {
+	uint64_t	 hash;
+	struct entry	*e;
 };
 
 /* Memory that lives as long as the pool, handed out in big blocks. */
@@ -70,8 +74,10 @@ struct pool {
 	size_t			 nstrs, strsize;
 	int			 by_session;
 	void			(*tag_free)(void *);
-	struct entry		**tab;
+	struct slot		*tab;		/* open addressing, linear probing */
 	size_t			 tabsize, n;
+	struct entry		**all;		/* in order of creation */
+	size_t			 capall;
 	struct entry		*recent[RECENT];	/* logs come grouped */
 	unsigned		 nextrecent;
 	unsigned long		 seq;
@@ -180,16 +186,17 @@ pool_count(const struct pool *p)
 static void
 grow(struct pool *p)
 {
-	struct entry **tab, *e, *next;
-	size_t size = p->tabsize * 2, i;
+	struct slot *tab;
+	size_t size = p->tabsize * 2, i, j;
 
 	tab = xcalloc(size, sizeof(*tab));
-	for (i = 0; i < p->tabsize; i++)
-		for (e = p->tab[i]; e; e = next) {
-			next = e->next;
-			e->next = tab[e->hash & (size - 1)];
-			tab[e->hash & (size - 1)] = e;
-		}
+	for (i = 0; i < p->tabsize; i++) {
+		if (p->tab[i].e == NULL)
+			continue;
+		for (j = p->tab[i].hash & (size - 1); tab[j].e; j = (j + 1) & (size - 1))
+			;
+		tab[j] = p->tab[i];
+	}
 	free(p->tab);
 	p->tab = tab;
 	p->tabsize = size;
@@ -201,6 +208,7 @@ find(struct pool *p, const struct session *s, unsigned long seq)
 	const char *payer = s->payer ? s->payer : "";
 	struct entry *e;
 	uint64_t h;
+	size_t j;
 	unsigned i;
 
 	for (i = 0; seq == 0 && i < RECENT; i++)
@@ -210,17 +218,21 @@ find(struct pool *p, const struct session *s, unsigned long seq)
 		    strcmp(e->payer, payer) == 0)
 			return e;
 	h = key_hash(s->patient, s->date, s->family, payer, seq);
-	for (e = p->tab[h & (p->tabsize - 1)]; e; e = e->next)
-		if (e->hash == h && e->date == s->date && e->fam == s->family &&
-		    e->seq == seq && strcmp(e->patient, s->patient) == 0 &&
-		    strcmp(e->payer, payer) == 0)
-			break;
-	if (e != NULL) {
-		p->recent[p->nextrecent++ % RECENT] = e;
-		return e;
-	}
-	if (p->n >= p->tabsize)
+	for (j = h & (p->tabsize - 1); (e = p->tab[j].e) != NULL;
+	    j = (j + 1) & (p->tabsize - 1))
+		if (p->tab[j].hash == h && e->date == s->date &&
+		    e->fam == s->family && e->seq == seq &&
+		    strcmp(e->patient, s->patient) == 0 &&
+		    strcmp(e->payer, payer) == 0) {
+			p->recent[p->nextrecent++ % RECENT] = e;
+			return e;
+		}
+	if (2 * (p->n + 1) > p->tabsize) {	/* at most half full */
 		grow(p);
+		for (j = h & (p->tabsize - 1); p->tab[j].e != NULL;
+		    j = (j + 1) & (p->tabsize - 1))
+			;
+	}
 	e = arena(p, sizeof(*e));
 	memset(e, 0, sizeof(*e));
 	e->patient = intern(p, s->patient);
@@ -228,10 +240,13 @@ find(struct pool *p, const struct session *s, unsigned long seq)
 	e->fam = s->family;
 	e->payer = intern(p, payer);
 	e->seq = seq;
-	e->hash = h;
-	e->next = p->tab[h & (p->tabsize - 1)];
-	p->tab[h & (p->tabsize - 1)] = e;
-	p->n++;
+	p->tab[j].hash = h;
+	p->tab[j].e = e;
+	if (p->n == p->capall) {
+		p->capall = p->capall ? p->capall * 2 : 1024;
+		p->all = xreallocarray(p->all, p->capall, sizeof(*p->all));
+	}
+	p->all[p->n++] = e;
 	p->recent[p->nextrecent++ % RECENT] = e;
 	return e;
 }
@@ -440,9 +455,8 @@ pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
 	int ok;
 
 	all = xcalloc(p->n, sizeof(*all));
-	for (i = 0; i < p->tabsize; i++)
-		for (e = p->tab[i]; e; e = e->next)
-			all[n++] = e;
+	memcpy(all, p->all, p->n * sizeof(*all));
+	n = p->n;
 	qsort(all, n, sizeof(*all), cmp_entry);
 
 	/* primaries first: add-ons are judged by what they billed */
@@ -501,32 +515,32 @@ pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
 void
 pool_free(struct pool *p)
 {
-	struct entry *e, *next;
+	struct entry *e;
 	struct block *b;
 	size_t i, j;
 
 	if (p == NULL)
 		return;
-	for (i = 0; i < p->tabsize; i++)
-		for (e = p->tab[i]; e; e = next) {
-			next = e->next;
-			free(e->iv);
-			free(e->prov);
-			for (j = 0; j < e->nadds; j++) {
-				free(e->adds[j].provider);
-				if (e->adds[j].tag)
-					p->tag_free(e->adds[j].tag);
-			}
-			free(e->adds);
-			free(e->start_text);
-			free(e->end_text);
-			free(e->source);
+	for (i = 0; i < p->n; i++) {
+		e = p->all[i];
+		free(e->iv);
+		free(e->prov);
+		for (j = 0; j < e->nadds; j++) {
+			free(e->adds[j].provider);
+			if (e->adds[j].tag)
+				p->tag_free(e->adds[j].tag);
 		}
+		free(e->adds);
+		free(e->start_text);
+		free(e->end_text);
+		free(e->source);
+	}
 	while ((b = p->blocks) != NULL) {
 		p->blocks = b->next;
 		free(b);
 	}
 	free(p->strs);
+	free(p->all);
 	free(p->tab);
 	free(p);
 }

@@ -22,7 +22,7 @@ report_add(struct report *r, const char *patient, int date,
 	}
 	l = &r->lines[r->nlines++];
 	memset(l, 0, sizeof(*l));
-	l->patient = xstrdup(patient ? patient : "");
+	l->patient = patient ? patient : "";
 	l->date = date;
 	l->family = family;
 	l->minutes = minutes;
@@ -100,7 +100,6 @@ report_free(struct report *r)
 	size_t i, j;
 
 	for (i = 0; i < r->nlines; i++) {
-		free(r->lines[i].patient);
 		for (j = 0; j < r->lines[i].nwarnings; j++)
 			free(r->lines[i].warnings[j]);
 		free(r->lines[i].warnings);
