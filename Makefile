@@ -34,8 +34,8 @@ LIBS = -liniparser -ljansson -lcsv -lical
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 # Every module but main goes into a library that the tests link against.
-MODULES = cli commands csvread date diag logread outfile output pool report \
-          rules rulesload strutil tz units builtin_rules
+MODULES = cli commands csvread date diag ics logread outfile output pool \
+          report rules rulesload strutil tz units builtin_rules windows_zones
 OBJS = $(MODULES:%=$(B)/%.o)
 TESTS = test_units test_rules test_date test_manpage
 TESTBINS = $(TESTS:%=$(B)/%)
@@ -63,6 +63,16 @@ $(B)/builtin_rules.c: config/cptunits.ini | $(B)
 	  printf ';\n'; } > $@.tmp && mv $@.tmp $@
 
 $(B)/builtin_rules.o: $(B)/builtin_rules.c include/rules.h
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
+
+# Windows time zone names -> IANA (CLDR windowsZones.xml), compiled in.
+$(B)/windows_zones.c: data/windows-zones.txt | $(B)
+	{ printf '/* Generated from data/windows-zones.txt by the Makefile. */\n'; \
+	  printf 'extern const char ics_windows_zones[];\nconst char ics_windows_zones[] =\n'; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\t/\\t/g' -e 's/^/"/' -e 's/$$/\\n"/' data/windows-zones.txt; \
+	  printf ';\n'; } > $@.tmp && mv $@.tmp $@
+
+$(B)/windows_zones.o: $(B)/windows_zones.c
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
 
 $(B)/test_%: tests/unit/test_%.c $(B)/libcptunits.a

@@ -29,6 +29,7 @@ struct options {
 	int		 by_session;	/* --by session */
 	const char	*rejects;	/* --rejects FILE */
 	int		 check;		/* rules --check */
+	int		 occurrences;	/* ics --occurrences */
 	int		 strict;	/* --strict */
 	int		 quiet;		/* -q */
 };
@@ -36,6 +37,7 @@ struct options {
 int	cmd_calc(const struct options *, const struct rules *, int, char **);
 int	cmd_table(const struct options *, const struct rules *, int, char **);
 int	cmd_log(const struct options *, const struct rules *, int, char **);
+int	cmd_ics(const struct options *, const struct rules *, int, char **);
 int	cmd_rules(const struct options *, const struct rules *, int, char **);
 
 #endif

@@ -44,6 +44,8 @@ struct report {
 	long			 minutes;	/* of accepted records */
 	long			 outside;	/* records outside --from/--to */
 	int			 by_session;	/* print start,end,source */
+	char			**notes;	/* about the run as a whole */
+	size_t			 nnotes;
 };
 
 /* Add a line; borrows patient, copies the units result's codes. */
@@ -53,6 +55,9 @@ void	report_warn(struct report_line *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	report_reject(struct report *, const char *file, long line,
 	    const char *, ...) __attribute__((format(printf, 4, 5)));
+/* A note about the whole run (a series cut at the horizon, ...). */
+void	report_note(struct report *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
 /* Sort lines by patient, date, family (then start) for output. */
 void	report_sort(struct report *);
 void	report_free(struct report *);

@@ -23,7 +23,7 @@
 
 enum {
 	OPT_DATE = 256, OPT_TECHNICIANS, OPT_PARTICIPANTS, OPT_CHECK,
-	OPT_STRICT, OPT_TZ, OPT_VERSION, OPT_FROM, OPT_TO, OPT_BY, OPT_REJECTS
+	OPT_STRICT, OPT_TZ, OPT_VERSION, OPT_FROM, OPT_TO, OPT_BY, OPT_REJECTS, OPT_OCCURRENCES
 };
 
 const struct cli_option cli_options[] = {
@@ -33,12 +33,14 @@ const struct cli_option cli_options[] = {
 	  "table, csv, tsv or json (default: table on a terminal, else csv)" },
 	{ "output", 'o', "FILE", "all",
 	  "write to FILE, replaced only when the output is complete" },
-	{ "from", 0, "DATE", "log", "only dates of service on or after DATE" },
-	{ "to", 0, "DATE", "log", "only dates of service before DATE" },
-	{ "by", 0, "day|session", "log",
+	{ "from", 0, "DATE", "log ics", "only dates of service on or after DATE" },
+	{ "to", 0, "DATE", "log ics", "only dates of service before DATE" },
+	{ "by", 0, "day|session", "log ics",
 	  "pool minutes per patient-day (day) or round each session alone" },
 	{ "rejects", 0, "FILE", "log",
 	  "write rejected rows to FILE, with a reason column, to fix and re-run" },
+	{ "occurrences", 0, NULL, "ics",
+	  "list each occurrence (uid,start,minutes,code,patient) instead" },
 	{ "date", 0, "DATE", "calc table",
 	  "the date of service whose rules apply (default: today)" },
 	{ "technicians", 0, "N", "calc", "technicians present, for min_technicians" },
@@ -78,6 +80,8 @@ option_value(const struct cli_option *o)
 		return OPT_BY;
 	if (strcmp(o->name, "rejects") == 0)
 		return OPT_REJECTS;
+	if (strcmp(o->name, "occurrences") == 0)
+		return OPT_OCCURRENCES;
 	return OPT_VERSION;
 }
 
@@ -85,6 +89,7 @@ static void
 usage(FILE *fp)
 {
 	fputs("usage: cptunits [options] log FILE...\n"
+	    "       cptunits [options] ics FILE...\n"
 	    "       cptunits [options] calc MINUTES CODE\n"
 	    "       cptunits [options] table CODE\n"
 	    "       cptunits [options] rules [--check [FILE]]\n", fp);
@@ -101,6 +106,8 @@ help(void)
 	    "\ncommands:\n"
 	    "  log FILE...         units per patient, date of service and code from\n"
 	    "                      session-log CSVs ('-' for standard input)\n"
+	    "  ics FILE...         the same from iCalendar files, before the\n"
+	    "                      sessions happen\n"
 	    "  calc MINUTES CODE   units for one pool of minutes of CODE\n"
 	    "  table CODE          what CODE is, and the minutes at which each\n"
 	    "                      unit count starts\n"
@@ -235,6 +242,9 @@ cli_main(int argc, char **argv)
 		case OPT_REJECTS:
 			opt.rejects = optarg;
 			break;
+		case OPT_OCCURRENCES:
+			opt.occurrences = 1;
+			break;
 		case ':':
 			return usage_error("%s needs a value", argv[optind - 1]);
 		default:
@@ -272,7 +282,8 @@ cli_main(int argc, char **argv)
 		return usage_error("--to: '%s' is not a date (YYYY-MM-DD)", to);
 
 	if (strcmp(cmd, "calc") != 0 && strcmp(cmd, "table") != 0 &&
-	    strcmp(cmd, "rules") != 0 && strcmp(cmd, "log") != 0)
+	    strcmp(cmd, "rules") != 0 && strcmp(cmd, "log") != 0 &&
+	    strcmp(cmd, "ics") != 0)
 		return usage_error("unknown command '%s'", cmd);
 
 	/* rules --check FILE checks FILE */
@@ -290,6 +301,8 @@ cli_main(int argc, char **argv)
 
 	if (strcmp(cmd, "log") == 0)
 		rc = cmd_log(&opt, rules, argc - 1, argv + 1);
+	else if (strcmp(cmd, "ics") == 0)
+		rc = cmd_ics(&opt, rules, argc - 1, argv + 1);
 	else if (strcmp(cmd, "calc") == 0)
 		rc = cmd_calc(&opt, rules, argc - 1, argv + 1);
 	else if (strcmp(cmd, "table") == 0)

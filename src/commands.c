@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "date.h"
 #include "diag.h"
+#include "ics.h"
 #include "logread.h"
 #include "outfile.h"
 #include "pool.h"
@@ -449,6 +450,100 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 		rc = EXIT_IO;
 	pool_free(run.pool);
 	logrun_free(&run);
+	report_free(&rep);
+	return rc;
+}
+
+int
+cmd_ics(const struct options *opt, const struct rules *r, int argc,
+    char **argv)
+{
+	struct report rep;
+	struct icsrun run;
+	struct icsopts o;
+	struct outfile out;
+	struct diag errs = { 0 };
+	const char *name;
+	char d[DATE_BUFSZ];
+	FILE *fp;
+	int i, io = 0, rc = EXIT_ALL_ACCEPTED, start;
+
+	if (argc < 1) {
+		warnmsg("ics: expected one or more FILEs ('-' for standard input)");
+		fputs("usage: cptunits [options] ics FILE...\n", stderr);
+		return EXIT_USAGE;
+	}
+	memset(&o, 0, sizeof(o));
+	o.rules = r;
+	o.zone = opt->tz;
+	if (opt->tz && tz_find(opt->tz) == NULL) {
+		warnmsg("unknown time zone '%s'", opt->tz);
+		return EXIT_USAGE;
+	}
+	o.payer = opt->payer;
+	o.from = opt->from;
+	o.to = opt->to;
+	o.quiet = opt->quiet;
+	/* without --to, never-ending series stop at the horizon */
+	start = opt->from != DATE_OPEN_START ? opt->from : date_today();
+	o.horizon = start + r->ics_horizon_days;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.by_session = opt->by_session;
+	memset(&run, 0, sizeof(run));
+	run.report = &rep;
+	run.pool = pool_new(r, opt->by_session, NULL);
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			name = "(standard input)";
+			fp = stdin;
+		} else {
+			name = argv[i];
+			if ((fp = fopen(name, "r")) == NULL) {
+				warnmsg("%s: %s", name, strerror(errno));
+				io = 1;
+				continue;
+			}
+		}
+		if (ics_read_file(name, fp, &o, &run) != 0)
+			io = 1;
+		if (fp != stdin)
+			fclose(fp);
+	}
+	if (run.cancelled)
+		report_note(&rep, "%ld cancelled occurrence%s dropped",
+		    run.cancelled, run.cancelled == 1 ? "" : "s");
+	if (run.allday)
+		report_note(&rep, "%ld all-day event%s skipped: they have no "
+		    "minutes", run.allday, run.allday == 1 ? "" : "s");
+	if (run.cut)
+		report_note(&rep, "%ld never-ending series cut at the horizon, "
+		    "%s (horizon_days %d); give --to to choose", run.cut,
+		    date_format(o.horizon, d), r->ics_horizon_days);
+	for (i = 0; !opt->quiet && (size_t)i < rep.nnotes; i++)
+		warnmsg("note: %s", rep.notes[i]);
+	if (opt->occurrences) {
+		if (outfile_open(&out, opt->output, &errs) != 0)
+			io = 1;
+		else {
+			ics_write_occurrences(&run, opt->format, out.fp);
+			if (outfile_close(&out, 1, &errs) != 0)
+				io = 1;
+		}
+		diag_print(&errs, stderr);
+		diag_free(&errs);
+	} else {
+		pool_bill(run.pool, &rep, NULL, NULL);
+		if (!opt->quiet && rep.nrejects > 0)
+			warnmsg("%ld record%s: %ld accepted, %zu rejected",
+			    rep.records, rep.records == 1 ? "" : "s", rep.accepted,
+			    rep.nrejects);
+		rc = emit(opt, &rep, (int)rep.nrejects);
+	}
+	if (io && rc != EXIT_IO)
+		rc = EXIT_IO;
+	pool_free(run.pool);
+	icsrun_free(&run);
 	report_free(&rep);
 	return rc;
 }

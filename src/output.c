@@ -192,6 +192,10 @@ write_json(const struct report *r, FILE *fp)
 		json_array_append_new(rejects, j);
 	}
 	json_object_set_new(root, "rejects", rejects);
+	warn = json_array();
+	for (i = 0; i < r->nnotes; i++)
+		json_array_append_new(warn, json_string(r->notes[i]));
+	json_object_set_new(root, "notes", warn);
 
 	json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 	    JSON_ENSURE_ASCII);
@@ -281,6 +285,8 @@ write_table(const struct report *r, FILE *fp)
 	if (r->outside)
 		fprintf(fp, "; %ld outside --from/--to", r->outside);
 	fputc('\n', fp);
+	for (k = 0; k < r->nnotes; k++)
+		fprintf(fp, "note: %s\n", r->notes[k]);
 	free(t);
 }
 

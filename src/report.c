@@ -70,6 +70,17 @@ report_reject(struct report *r, const char *file, long line, const char *fmt,
 	va_end(ap);
 }
 
+void
+report_note(struct report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->notes = xreallocarray(r->notes, r->nnotes + 1, sizeof(*r->notes));
+	va_start(ap, fmt);
+	r->notes[r->nnotes++] = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
 static int
 cmp_line(const void *a, const void *b)
 {
@@ -113,5 +124,8 @@ report_free(struct report *r)
 		free(r->rejects[i].reason);
 	}
 	free(r->rejects);
+	for (i = 0; i < r->nnotes; i++)
+		free(r->notes[i]);
+	free(r->notes);
 	memset(r, 0, sizeof(*r));
 }

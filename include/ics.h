@@ -1,0 +1,57 @@
+/*
+ * ics: iCalendar files -> sessions for the pool (SPEC §6).  libical 3.0.16
+ * parses; the occurrences are worked out here, because its own expansion
+ * double-counts moved occurrences, expands cancelled ones, stretches
+ * all-day events and treats unknown zones as UTC (anchors.md §4).
+ *
+ * Ownership: a struct icsrun owns its notes and occurrences; icsrun_free
+ * releases them.
+ */
+#ifndef CPTUNITS_ICS_H
+#define CPTUNITS_ICS_H
+
+#include <stdio.h>
+
+#include "output.h"
+#include "pool.h"
+#include "report.h"
+#include "rules.h"
+
+struct icsopts {
+	const struct rules	*rules;
+	const char		*zone;		/* --tz, or NULL */
+	const char		*payer;		/* --payer, or NULL */
+	int			 from, to;	/* dates of service, from <= d < to */
+	int			 horizon;	/* first day past the horizon when no --to */
+	int			 quiet;
+};
+
+struct ics_occurrence {
+	char		*uid;
+	long long	 start;		/* seconds since the epoch */
+	long		 minutes;
+	char		*code;		/* "" when none is known */
+	char		*patient;	/* "" when none is known */
+};
+
+struct icsrun {
+	struct pool		*pool;
+	struct report		*report;
+	long			 cancelled;	/* occurrences dropped */
+	long			 allday;	/* all-day events skipped */
+	long			 cut;		/* series cut at the horizon */
+	struct ics_occurrence	*occ;		/* every timed occurrence in the window */
+	size_t			 nocc, capocc;
+};
+
+/*
+ * Read one calendar file.  Returns 0, or -1 when the file cannot be used
+ * at all (not iCalendar, empty, truncated), with the message printed.
+ */
+int	ics_read_file(const char *name, FILE *fp, const struct icsopts *,
+	    struct icsrun *);
+/* --occurrences: uid,start,minutes,code,patient sorted by start, uid. */
+void	ics_write_occurrences(struct icsrun *, enum format, FILE *);
+void	icsrun_free(struct icsrun *);
+
+#endif

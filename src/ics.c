@@ -1,0 +1,1020 @@
+/*
+ * ics: calendars read with libical 3.0, occurrences worked out here.
+ *
+ * For each UID: the master's instances are DTSTART, then its RRULEs' and
+ * RDATEs', less its EXDATEs (matched by instant, whatever zone they are
+ * written in), less the instants that an override (RECURRENCE-ID, the
+ * highest SEQUENCE winning) replaces; then every override that is not
+ * cancelled is an occurrence of its own, master or no master.  Times are
+ * resolved here too: a TZID from the file's VTIMEZONE, the system zone
+ * database or the Windows names of data/windows-zones.txt, and one that
+ * none of them knows rejects its event instead of becoming UTC.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libical/ical.h>
+
+#include "date.h"
+#include "diag.h"
+#include "ics.h"
+#include "strutil.h"
+
+#define MAX_ICS_BYTES		(256L * 1024 * 1024)
+#define MAX_INSTANCES		100000	/* per event, in or before the window */
+
+/* The Windows zone names, "NAME\tIANA\n" lines (data/windows-zones.txt). */
+extern const char ics_windows_zones[];
+
+struct ev {
+	icalcomponent	*c;
+	icalcomponent	*cal;		/* its VCALENDAR, for VTIMEZONEs */
+	const char	*uid;
+	int		 override;
+	long long	 rid;		/* RECURRENCE-ID instant */
+	int		 seq;
+	int		 cancelled;
+	long		 line;		/* its BEGIN:VEVENT */
+};
+
+struct reader {
+	const char		*name;
+	const struct icsopts	*o;
+	struct icsrun		*run;
+	icaltimezone		*floating;	/* the zone of floating times */
+	char			*floating_name;
+	regex_t			 pattern;
+	int			 has_pattern;
+	char			**uids;		/* UID -> line, from the raw text */
+	long			*uidline;
+	size_t			 nuids;
+};
+
+/* ---- zones -------------------------------------------------------------- */
+
+static icaltimezone *
+zone_named(const char *name)
+{
+	const char *p, *e;
+	size_t n;
+	char *iana;
+	icaltimezone *z;
+
+	if (strcasecmp(name, "UTC") == 0 || strcasecmp(name, "Etc/UTC") == 0 ||
+	    strcasecmp(name, "GMT") == 0 || strcmp(name, "Z") == 0)
+		return icaltimezone_get_utc_timezone();
+	if ((z = icaltimezone_get_builtin_timezone(name)) != NULL)
+		return z;
+	if ((z = icaltimezone_get_builtin_timezone_from_tzid(name)) != NULL)
+		return z;
+	/* a Windows name, as Outlook and Exchange write them */
+	n = strlen(name);
+	for (p = ics_windows_zones; *p; p = e + 1) {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			break;
+		if (*p != '#' && strncmp(p, name, n) == 0 && p[n] == '\t') {
+			iana = xstrndup(p + n + 1, (size_t)(e - p - n - 1));
+			z = icaltimezone_get_builtin_timezone(iana);
+			free(iana);
+			return z;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The instant of a DATE-TIME property value in `cal`.  Floating times are
+ * in the reader's zone.  -1 with *why when the TZID is unknown.
+ */
+static int
+instant_of(struct reader *R, icalproperty *p, struct icaltimetype t,
+    icalcomponent *cal, long long *out, icaltimezone **zone, char **why)
+{
+	icalparameter *par;
+	const char *tzid;
+	icaltimezone *z;
+
+	par = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+	tzid = par ? icalparameter_get_tzid(par) : NULL;
+	if (icaltime_is_utc(t))
+		z = icaltimezone_get_utc_timezone();
+	else if (tzid != NULL) {
+		z = cal ? icalcomponent_get_timezone(cal, tzid) : NULL;
+		if (z == NULL)
+			z = zone_named(tzid);
+		if (z == NULL) {
+			*why = xasprintf("TZID '%.60s' is not a time zone this "
+			    "calendar defines or the zone database knows", tzid);
+			return -1;
+		}
+	} else
+		z = R->floating;
+	t.zone = z;
+	*out = (long long)icaltime_as_timet_with_zone(t, z);
+	if (zone)
+		*zone = z;
+	return 0;
+}
+
+static int
+local_day(long long t, icaltimezone *z)
+{
+	struct icaltimetype lt = icaltime_from_timet_with_zone((time_t)t, 0, z);
+
+	return date_from_ymd(lt.year, lt.month, lt.day);
+}
+
+/* ---- the raw text: UIDs to line numbers --------------------------------- */
+
+static void
+scan_lines(struct reader *R, const char *text)
+{
+	const char *p = text, *e;
+	long line = 0, begin = 0;
+	size_t cap = 0, n;
+
+	for (; *p; p = e + (*e != '\0')) {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		line++;
+		n = (size_t)(e - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (n == 12 && strncasecmp(p, "BEGIN:VEVENT", 12) == 0)
+			begin = line;
+		else if (begin && n > 4 && strncasecmp(p, "UID:", 4) == 0) {
+			if (R->nuids == cap) {
+				cap = cap ? cap * 2 : 64;
+				R->uids = xreallocarray(R->uids, cap, sizeof(*R->uids));
+				R->uidline = xreallocarray(R->uidline, cap,
+				    sizeof(*R->uidline));
+			}
+			R->uids[R->nuids] = xstrndup(p + 4, n - 4);
+			R->uidline[R->nuids++] = begin;
+			begin = 0;
+		}
+		if (*e == '\0')
+			break;
+	}
+}
+
+static long
+line_of(const struct reader *R, const char *uid)
+{
+	size_t i;
+
+	for (i = 0; uid && i < R->nuids; i++)
+		if (strcmp(R->uids[i], uid) == 0)
+			return R->uidline[i];
+	return 0;
+}
+
+/* ---- messages ------------------------------------------------------------- */
+
+static void refuse(struct reader *, const struct ev *, const char *, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* An event refused: one rejected record, "FILE:LINE: event UID: reason". */
+static void
+refuse(struct reader *R, const struct ev *e, const char *fmt, ...)
+{
+	va_list ap;
+	char *why;
+
+	va_start(ap, fmt);
+	why = xvasprintf(fmt, ap);
+	va_end(ap);
+	report_reject(R->run->report, R->name, e->line, "event %.80s: %s",
+	    e->uid ? e->uid : "(no UID)", why);
+	if (e->line)
+		warnmsg("%s:%ld: event %.80s: %s", R->name, e->line,
+		    e->uid ? e->uid : "(no UID)", why);
+	else
+		warnmsg("%s: event %.80s: %s", R->name,
+		    e->uid ? e->uid : "(no UID)", why);
+	R->run->report->records++;
+	free(why);
+}
+
+/* ---- mapping properties --------------------------------------------------- */
+
+static int
+known_code(const struct rules *r, const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfamilies; i++)
+		if (rules_family_has(&r->families[i], w))
+			return 1;
+	return 0;
+}
+
+/* A known code among the words of s (separators: not letters or digits). */
+static char *
+code_in_words(const struct rules *r, const char *s)
+{
+	const char *p = s, *b;
+	char *w;
+
+	while (*p) {
+		while (*p && !isalnum((unsigned char)*p))
+			p++;
+		b = p;
+		while (isalnum((unsigned char)*p))
+			p++;
+		if (p > b) {
+			w = xstrndup(b, (size_t)(p - b));
+			if (known_code(r, w))
+				return w;
+			free(w);
+		}
+	}
+	return NULL;
+}
+
+/* The first value of the properties named, in order; NULL when none. */
+static char *
+property(struct reader *R, icalcomponent *c, char **names, size_t n,
+    int code)
+{
+	const struct rules *r = R->o->rules;
+	icalproperty *p;
+	const char *v, *pn;
+	char *out;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
+		    p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
+			pn = icalproperty_isa(p) == ICAL_X_PROPERTY ?
+			    icalproperty_get_x_name(p) :
+			    icalproperty_get_property_name(p);
+			if (pn == NULL || strcasecmp(pn, names[i]) != 0)
+				continue;
+			v = icalproperty_get_value_as_string(p);
+			if (v == NULL)
+				continue;
+			if (!code) {
+				out = str_trim(xstrdup(v));
+				if (*out)
+					return out;
+				free(out);
+				continue;
+			}
+			/* a code: a known one among the words of the value */
+			if ((out = code_in_words(r, v)) != NULL)
+				return out;
+		}
+	}
+	return NULL;
+}
+
+static char *
+patient_of(struct reader *R, icalcomponent *c)
+{
+	const struct rules *r = R->o->rules;
+	regmatch_t m[2];
+	const char *s;
+	char *p;
+
+	if ((p = property(R, c, r->ics[ICS_PATIENT], r->nics[ICS_PATIENT], 0)))
+		return p;
+	if (R->has_pattern && (s = icalcomponent_get_summary(c)) != NULL &&
+	    regexec(&R->pattern, s, 2, m, 0) == 0 && m[1].rm_so >= 0 &&
+	    m[1].rm_eo > m[1].rm_so)
+		return str_trim(xstrndup(s + m[1].rm_so,
+		    (size_t)(m[1].rm_eo - m[1].rm_so)));
+	return NULL;
+}
+
+/* ---- occurrences -------------------------------------------------------- */
+
+struct inst {
+	long long	start, end;
+};
+
+struct insts {
+	struct inst	*v;
+	size_t		 n, cap;
+};
+
+static void
+push(struct insts *s, long long start, long long end)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
+	}
+	s->v[s->n].start = start;
+	s->v[s->n++].end = end;
+}
+
+static int
+cmp_inst(const void *a, const void *b)
+{
+	const struct inst *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Start and length of an event: -1 with *why when it has none usable. */
+static int
+span(struct reader *R, const struct ev *e, long long *start, long *len,
+    icaltimezone **zone, int *allday, char **why)
+{
+	icalproperty *ps, *pe, *pd;
+	struct icaltimetype ts, te;
+	long long end;
+
+	*allday = 0;
+	ps = icalcomponent_get_first_property(e->c, ICAL_DTSTART_PROPERTY);
+	if (ps == NULL) {
+		*why = xstrdup("no DTSTART");
+		return -1;
+	}
+	ts = icalproperty_get_dtstart(ps);
+	if (icaltime_is_null_time(ts)) {
+		*why = xstrdup("DTSTART is not a date-time");
+		return -1;
+	}
+	if (ts.is_date) {
+		*allday = 1;
+		return -1;
+	}
+	pe = icalcomponent_get_first_property(e->c, ICAL_DTEND_PROPERTY);
+	pd = icalcomponent_get_first_property(e->c, ICAL_DURATION_PROPERTY);
+	if (pe && pd) {
+		*why = xstrdup("both DTEND and DURATION; RFC 5545 allows one");
+		return -1;
+	}
+	if (instant_of(R, ps, ts, e->cal, start, zone, why) != 0)
+		return -1;
+	if (pe) {
+		te = icalproperty_get_dtend(pe);
+		if (icaltime_is_null_time(te) || te.is_date) {
+			*why = xstrdup("DTEND is not a date-time");
+			return -1;
+		}
+		if (instant_of(R, pe, te, e->cal, &end, NULL, why) != 0)
+			return -1;
+	} else if (pd)
+		end = *start + icaldurationtype_as_int(icalproperty_get_duration(pd));
+	else {
+		*why = xstrdup("no DTEND or DURATION: the session has no length");
+		return -1;
+	}
+	if (end <= *start) {
+		*why = xstrdup(end == *start ? "it ends when it starts" :
+		    "it ends before it starts");
+		return -1;
+	}
+	if (end - *start > 24 * 3600) {
+		*why = xstrdup("it lasts more than 24 hours");
+		return -1;
+	}
+	*len = (long)(end - *start);
+	return 0;
+}
+
+/* The master's instants: DTSTART, RRULEs, RDATEs, less EXDATEs. */
+static int
+expand(struct reader *R, const struct ev *e, long long start, long len,
+    icaltimezone *zone, struct insts *out, char **why)
+{
+	const struct icsopts *o = R->o;
+	icalproperty *p, *ps;
+	struct icaltimetype ts, t;
+	struct icalrecurrencetype rule;
+	struct icaldatetimeperiodtype rd;
+	icalrecur_iterator *it;
+	long long u, end, *ex = NULL;
+	size_t nex = 0, i, j, k;
+	int last = o->to != DATE_OPEN_END ? o->to : o->horizon, count, cut;
+
+	push(out, start, start + len);
+	ps = icalcomponent_get_first_property(e->c, ICAL_DTSTART_PROPERTY);
+	ts = icalproperty_get_dtstart(ps);
+	ts.zone = zone;
+	for (p = icalcomponent_get_first_property(e->c, ICAL_RRULE_PROPERTY); p;
+	    p = icalcomponent_get_next_property(e->c, ICAL_RRULE_PROPERTY)) {
+		rule = icalproperty_get_rrule(p);
+		if ((it = icalrecur_iterator_new(rule, ts)) == NULL) {
+			*why = xstrdup("an RRULE libical cannot expand");
+			return -1;
+		}
+		cut = 1;
+		for (count = 0; count < MAX_INSTANCES; count++) {
+			t = icalrecur_iterator_next(it);
+			if (icaltime_is_null_time(t)) {
+				cut = 0;
+				break;
+			}
+			t.zone = zone;
+			u = (long long)icaltime_as_timet_with_zone(t, zone);
+			if (local_day(u, zone) >= last)
+				break;
+			if (u != start)
+				push(out, u, u + len);
+		}
+		icalrecur_iterator_free(it);
+		/* a series that would go on: say so when no --to cut it */
+		if (cut && o->to == DATE_OPEN_END && rule.count == 0 &&
+		    icaltime_is_null_time(rule.until))
+			R->run->cut++;
+		if (count == MAX_INSTANCES)
+			warnmsg("%s:%ld: event %.80s: only the first %d instances "
+			    "are counted", R->name, e->line, e->uid, MAX_INSTANCES);
+	}
+	for (p = icalcomponent_get_first_property(e->c, ICAL_RDATE_PROPERTY); p;
+	    p = icalcomponent_get_next_property(e->c, ICAL_RDATE_PROPERTY)) {
+		rd = icalproperty_get_rdate(p);
+		if (!icaltime_is_null_time(rd.period.start)) {
+			/* a period sets its own length */
+			if (instant_of(R, p, rd.period.start, e->cal, &u, NULL,
+			    why) != 0)
+				return -1;
+			if (!icaltime_is_null_time(rd.period.end)) {
+				if (instant_of(R, p, rd.period.end, e->cal, &end, NULL,
+				    why) != 0)
+					return -1;
+			} else
+				end = u + icaldurationtype_as_int(rd.period.duration);
+			if (end > u)
+				push(out, u, end);
+		} else if (!icaltime_is_null_time(rd.time) && !rd.time.is_date) {
+			if (instant_of(R, p, rd.time, e->cal, &u, NULL, why) != 0)
+				return -1;
+			push(out, u, u + len);
+		}
+	}
+	for (p = icalcomponent_get_first_property(e->c, ICAL_EXDATE_PROPERTY); p;
+	    p = icalcomponent_get_next_property(e->c, ICAL_EXDATE_PROPERTY)) {
+		t = icalproperty_get_exdate(p);
+		if (icaltime_is_null_time(t))
+			continue;
+		ex = xreallocarray(ex, nex + 1, sizeof(*ex));
+		if (t.is_date)	/* a whole day: matched by local date below */
+			ex[nex++] = -(long long)date_from_ymd(t.year, t.month,
+			    t.day) - 1;
+		else if (instant_of(R, p, t, e->cal, &ex[nex], NULL, why) != 0) {
+			free(ex);
+			return -1;
+		} else
+			nex++;
+	}
+	qsort(out->v, out->n, sizeof(*out->v), cmp_inst);
+	for (i = j = 0; i < out->n; i++) {
+		if (j > 0 && out->v[i].start == out->v[j - 1].start)
+			continue;	/* an RDATE repeating an RRULE instance */
+		for (k = 0; k < nex; k++)
+			if (ex[k] >= 0 ? ex[k] == out->v[i].start :
+			    -ex[k] - 1 == local_day(out->v[i].start, zone))
+				break;
+		if (k == nex)
+			out->v[j++] = out->v[i];
+	}
+	out->n = j;
+	free(ex);
+	return 0;
+}
+
+static void
+keep_occurrence(struct reader *R, const char *uid, long long start,
+    long seconds, const char *code, const char *patient)
+{
+	struct icsrun *run = R->run;
+	struct ics_occurrence *o;
+
+	if (run->nocc == run->capocc) {
+		run->capocc = run->capocc ? run->capocc * 2 : 64;
+		run->occ = xreallocarray(run->occ, run->capocc, sizeof(*run->occ));
+	}
+	o = &run->occ[run->nocc++];
+	o->uid = xstrdup(uid ? uid : "");
+	o->start = start;
+	o->minutes = seconds / 60;
+	o->code = xstrdup(code ? code : "");
+	o->patient = xstrdup(patient ? patient : "");
+}
+
+static void
+utc_text(long long t, char *buf, size_t len)
+{
+	char d[DATE_BUFSZ];
+	long long day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	long s = (long)(t - day * 86400);
+
+	snprintf(buf, len, "%sT%02ld:%02ld:%02ldZ", date_format((int)day, d),
+	    s / 3600, s / 60 % 60, s % 60);
+}
+
+/*
+ * Bill the occurrences of one event component (a master's instances, or
+ * an override alone): map its properties, check, and pool each one whose
+ * local date of service is in the window.
+ */
+static void
+bill(struct reader *R, const struct ev *e, const struct insts *in,
+    icaltimezone *zone)
+{
+	const struct icsopts *o = R->o;
+	const struct rules *r = o->rules;
+	const struct rules_family *fam = NULL;
+	struct session s;
+	char *code, *patient, *techs, *payer, *prov, *why = NULL;
+	char st[32], et[32];
+	long long n;
+	const char *err;
+	size_t i, inwin = 0;
+	int day, first = 1;
+
+	code = property(R, e->c, r->ics[ICS_CODE], r->nics[ICS_CODE], 1);
+	patient = patient_of(R, e->c);
+	techs = property(R, e->c, r->ics[ICS_TECHNICIANS],
+	    r->nics[ICS_TECHNICIANS], 0);
+	payer = property(R, e->c, r->ics[ICS_PAYER], r->nics[ICS_PAYER], 0);
+	prov = property(R, e->c, r->ics[ICS_PROVIDER], r->nics[ICS_PROVIDER], 0);
+	/* a UTC time bills on the local date of the calendar's zone */
+	if (zone == icaltimezone_get_utc_timezone())
+		zone = R->floating;
+
+	for (i = 0; i < in->n; i++) {
+		day = local_day(in->v[i].start, zone);
+		if (day < o->from || day >= (o->to != DATE_OPEN_END ? o->to :
+		    o->horizon))
+			continue;
+		inwin++;
+		keep_occurrence(R, e->uid, in->v[i].start,
+		    (long)(in->v[i].end - in->v[i].start), code, patient);
+		if (!first && why != NULL)
+			continue;	/* the event is refused once */
+		first = 0;
+		free(why);
+		why = NULL;
+		if (code == NULL) {
+			char *list = xstrdup("");
+
+			for (size_t k = 0; k < r->nics[ICS_CODE]; k++) {
+				char *t = xasprintf("%s%s%s", list, k ? ", " : "",
+				    r->ics[ICS_CODE][k]);
+
+				free(list);
+				list = t;
+			}
+			why = xasprintf("no known code in %s", list);
+			free(list);
+		} else if (patient == NULL)
+			why = xasprintf("no patient in %s%s",
+			    r->ics[ICS_PATIENT][0],
+			    R->has_pattern ? " or the summary pattern" : "");
+		else if ((why = rules_why_not(r, code, day, &fam)) == NULL) {
+			if (techs && str_toint(techs, 0, 100, &n, &err) != 0)
+				why = xasprintf("technicians: '%.20s' is not a whole "
+				    "number", techs);
+			else if (fam->min_technicians > 0 && techs == NULL)
+				why = xasprintf("technicians: %s needs at least %d; "
+				    "none given", rules_family_label(fam),
+				    fam->min_technicians);
+			else if (fam->min_technicians > 0 &&
+			    n < fam->min_technicians)
+				why = xasprintf("technicians: %s needs at least %d, "
+				    "not %lld", rules_family_label(fam),
+				    fam->min_technicians, n);
+		}
+		if (why != NULL)
+			continue;
+	}
+	if (why != NULL) {
+		refuse(R, e, "%s", why);
+		free(why);
+		goto out;
+	}
+	for (i = 0; i < in->n; i++) {
+		day = local_day(in->v[i].start, zone);
+		if (day < o->from || day >= (o->to != DATE_OPEN_END ? o->to :
+		    o->horizon))
+			continue;
+		/* the family may change with the date: 2018 and 2019 differ */
+		if ((why = rules_why_not(r, code, day, &fam)) != NULL) {
+			refuse(R, e, "%s", why);
+			free(why);
+			why = NULL;
+			continue;
+		}
+		memset(&s, 0, sizeof(s));
+		s.patient = patient;
+		s.date = day;
+		s.family = fam;
+		s.timed = 1;
+		s.start = in->v[i].start;
+		s.end = in->v[i].end;
+		s.seconds = (long)(s.end - s.start);
+		s.payer = o->payer ? o->payer : payer;
+		s.provider = prov;
+		s.source = e->uid;
+		utc_text(s.start, st, sizeof(st));
+		utc_text(s.end, et, sizeof(et));
+		s.start_text = st;
+		s.end_text = et;
+		if (local_day(s.end - 1, zone) != day)
+			s.notes |= NOTE_MIDNIGHT;
+		pool_add(R->run->pool, &s, NULL);
+		R->run->report->records++;
+		R->run->report->accepted++;
+		R->run->report->minutes += s.seconds / 60;
+	}
+out:
+	(void)inwin;
+	free(code);
+	free(patient);
+	free(techs);
+	free(payer);
+	free(prov);
+}
+
+static int
+cmp_ev(const void *a, const void *b)
+{
+	const struct ev *x = a, *y = b;
+	int c = strcmp(x->uid, y->uid);
+
+	if (c != 0)
+		return c;
+	if (x->override != y->override)
+		return x->override - y->override;	/* the master first */
+	if (x->rid != y->rid)
+		return x->rid < y->rid ? -1 : 1;
+	return y->seq - x->seq;			/* the highest SEQUENCE first */
+}
+
+/* Report what libical could not parse in an event (X-LIC-ERROR). */
+static void
+lic_errors(struct reader *R, struct ev *e)
+{
+	icalproperty *p;
+	const char *msg = NULL;
+	int n = 0;
+
+	for (p = icalcomponent_get_first_property(e->c, ICAL_XLICERROR_PROPERTY);
+	    p; p = icalcomponent_get_next_property(e->c, ICAL_XLICERROR_PROPERTY)) {
+		if (msg == NULL)
+			msg = icalproperty_get_xlicerror(p);
+		n++;
+	}
+	if (n > 0 && !R->o->quiet)
+		warnmsg("%s:%ld: event %.80s: %d propert%s libical could not "
+		    "parse (%.100s)", R->name, e->line, e->uid, n,
+		    n == 1 ? "y" : "ies", msg ? msg : "");
+}
+
+static void
+collect(icalcomponent *cal, struct ev **evs, size_t *n, size_t *cap)
+{
+	icalcompiter it;
+	icalcomponent *c;
+
+	for (it = icalcomponent_begin_component(cal, ICAL_VEVENT_COMPONENT);
+	    (c = icalcompiter_deref(&it)) != NULL; icalcompiter_next(&it)) {
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			*evs = xreallocarray(*evs, *cap, sizeof(**evs));
+		}
+		memset(&(*evs)[*n], 0, sizeof(**evs));
+		(*evs)[*n].c = c;
+		(*evs)[(*n)++].cal = cal;
+	}
+}
+
+static void
+process(struct reader *R, struct ev *evs, size_t n)
+{
+	struct insts in;
+	struct ev *m;
+	icalproperty *p;
+	icaltimezone *zone;
+	long long start, *rids;
+	size_t i, j, k, nr;
+	long len;
+	int allday;
+	char *why;
+
+	/* identify each event */
+	for (i = 0; i < n; i++) {
+		struct ev *e = &evs[i];
+		struct icaltimetype t;
+
+		e->uid = icalcomponent_get_uid(e->c);
+		if (e->uid == NULL)
+			e->uid = "";
+		e->line = line_of(R, e->uid);
+		e->seq = icalcomponent_get_sequence(e->c);
+		e->cancelled = icalcomponent_get_status(e->c) ==
+		    ICAL_STATUS_CANCELLED;
+		p = icalcomponent_get_first_property(e->c,
+		    ICAL_RECURRENCEID_PROPERTY);
+		if (p) {
+			why = NULL;
+			t = icalproperty_get_recurrenceid(p);
+			e->override = 1;
+			if (icaltime_is_null_time(t) ||
+			    instant_of(R, p, t, e->cal, &e->rid, NULL, &why) != 0) {
+				e->rid = 0;
+				free(why);
+			}
+		}
+		lic_errors(R, e);
+	}
+	qsort(evs, n, sizeof(*evs), cmp_ev);
+
+	for (i = 0; i < n; i = j) {
+		/* evs[i..j) share a UID */
+		for (j = i + 1; j < n && strcmp(evs[j].uid, evs[i].uid) == 0; j++)
+			;
+		m = !evs[i].override ? &evs[i] : NULL;
+		/* the override instants, once each (the highest SEQUENCE first) */
+		rids = xcalloc(j - i, sizeof(*rids));
+		nr = 0;
+		for (k = i; k < j; k++)
+			if (evs[k].override &&
+			    (nr == 0 || rids[nr - 1] != evs[k].rid))
+				rids[nr++] = evs[k].rid;
+		memset(&in, 0, sizeof(in));
+		why = NULL;
+		if (m && span(R, m, &start, &len, &zone, &allday, &why) == 0) {
+			if (expand(R, m, start, len, zone, &in, &why) != 0)
+				refuse(R, m, "%s", why);
+			else {
+				size_t a, b;
+
+				/* what the overrides replace, and what is cancelled */
+				for (a = b = 0; a < in.n; a++) {
+					for (k = 0; k < nr && rids[k] != in.v[a].start; k++)
+						;
+					if (k < nr)
+						continue;
+					if (m->cancelled) {
+						R->run->cancelled++;
+						continue;
+					}
+					in.v[b++] = in.v[a];
+				}
+				in.n = b;
+				bill(R, m, &in, zone);
+			}
+		} else if (m && allday)
+			R->run->allday++;
+		else if (m)
+			refuse(R, m, "%s", why);
+		free(why);
+		why = NULL;
+		/* the overrides: each its own occurrence */
+		for (k = i; k < j; k++) {
+			if (!evs[k].override)
+				continue;
+			if (k > i && evs[k - 1].override &&
+			    evs[k - 1].rid == evs[k].rid)
+				continue;	/* a lower SEQUENCE: superseded */
+			if (evs[k].cancelled || (m && m->cancelled)) {
+				R->run->cancelled++;
+				continue;
+			}
+			in.n = 0;
+			if (span(R, &evs[k], &start, &len, &zone, &allday,
+			    &why) != 0) {
+				if (allday)
+					R->run->allday++;
+				else
+					refuse(R, &evs[k], "%s", why);
+				free(why);
+				why = NULL;
+				continue;
+			}
+			push(&in, start, start + len);
+			bill(R, &evs[k], &in, zone);
+		}
+		free(in.v);
+		free(rids);
+	}
+}
+
+int
+ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
+    struct icsrun *run)
+{
+	struct reader R;
+	icalcomponent *root, *cal;
+	icalcompiter it;
+	struct ev *evs = NULL;
+	size_t n = 0, cap = 0, len = 0, bcap = 0, got, i;
+	char *text = NULL;
+	const char *zname, *wr;
+	int status = 0;
+
+	memset(&R, 0, sizeof(R));
+	R.name = name;
+	R.o = o;
+	R.run = run;
+	icalerror_set_errors_are_fatal(0);
+
+	/* the whole file: libical parses strings */
+	for (;;) {
+		if (len + 1 >= bcap) {
+			if (bcap >= (size_t)MAX_ICS_BYTES) {
+				warnmsg("%s: larger than %ld MiB", name,
+				    MAX_ICS_BYTES >> 20);
+				free(text);
+				return -1;
+			}
+			bcap = bcap ? bcap * 2 : 65536;
+			text = xreallocarray(text, bcap, 1);
+		}
+		got = fread(text + len, 1, bcap - len - 1, fp);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		warnmsg("%s: %s", name, strerror(errno ? errno : EIO));
+		free(text);
+		return -1;
+	}
+	text[len] = '\0';
+	if (memchr(text, '\0', len) != NULL) {
+		warnmsg("%s: contains a NUL byte; not an iCalendar file", name);
+		free(text);
+		return -1;
+	}
+	root = icalparser_parse_string(text);
+	if (root == NULL || (icalcomponent_isa(root) != ICAL_VCALENDAR_COMPONENT &&
+	    icalcomponent_isa(root) != ICAL_XROOT_COMPONENT)) {
+		warnmsg("%s: not an iCalendar file (empty, truncated, or no "
+		    "BEGIN:VCALENDAR ... END:VCALENDAR)", name);
+		if (root)
+			icalcomponent_free(root);
+		free(text);
+		return -1;
+	}
+	scan_lines(&R, text);
+
+	if (o->rules->ics_summary_pattern &&
+	    regcomp(&R.pattern, o->rules->ics_summary_pattern, REG_EXTENDED) == 0)
+		R.has_pattern = 1;
+
+	if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT)
+		collect(root, &evs, &n, &cap);
+	else
+		for (it = icalcomponent_begin_component(root,
+		    ICAL_VCALENDAR_COMPONENT); (cal = icalcompiter_deref(&it));
+		    icalcompiter_next(&it))
+			collect(cal, &evs, &n, &cap);
+
+	/* floating times: --tz, X-WR-TIMEZONE, [ics] timezone, TZ, UTC */
+	zname = o->zone;
+	if (zname == NULL) {
+		cal = icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT ? root :
+		    icalcomponent_get_first_component(root,
+		    ICAL_VCALENDAR_COMPONENT);
+		wr = NULL;
+		if (cal) {
+			icalproperty *p;
+
+			for (p = icalcomponent_get_first_property(cal,
+			    ICAL_X_PROPERTY); p; p = icalcomponent_get_next_property(
+			    cal, ICAL_X_PROPERTY))
+				if (strcasecmp(icalproperty_get_x_name(p),
+				    "X-WR-TIMEZONE") == 0)
+					wr = icalproperty_get_x(p);
+		}
+		if (wr && zone_named(wr))
+			zname = wr;
+		else if (o->rules->ics_timezone)
+			zname = o->rules->ics_timezone;
+		else if ((zname = getenv("TZ")) != NULL && *zname == ':')
+			zname++;
+	}
+	if (zname == NULL || *zname == '\0')
+		zname = "UTC";
+	R.floating_name = xstrdup(zname);
+	if ((R.floating = zone_named(zname)) == NULL) {
+		warnmsg("%s: unknown time zone '%s' for floating times; UTC taken",
+		    name, zname);
+		R.floating = icaltimezone_get_utc_timezone();
+	}
+
+	process(&R, evs, n);
+
+	free(evs);
+	icalcomponent_free(root);
+	free(text);
+	if (R.has_pattern)
+		regfree(&R.pattern);
+	for (i = 0; i < R.nuids; i++)
+		free(R.uids[i]);
+	free(R.uids);
+	free(R.uidline);
+	free(R.floating_name);
+	return status;
+}
+
+static int
+cmp_occ(const void *a, const void *b)
+{
+	const struct ics_occurrence *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return strcmp(x->uid, y->uid);
+}
+
+static void
+sv_field(FILE *fp, const char *s, enum format f)
+{
+	const char *p;
+
+	if (f == FMT_TSV || strpbrk(s, ",\"\r\n") == NULL) {
+		for (p = s; *p; p++)
+			fputc(f == FMT_TSV && (*p == '\t' || *p == '\n' ||
+			    *p == '\r') ? ' ' : *p, fp);
+		return;
+	}
+	fputc('"', fp);
+	for (p = s; *p; p++) {
+		if (*p == '"')
+			fputc('"', fp);
+		fputc(*p, fp);
+	}
+	fputc('"', fp);
+}
+
+void
+ics_write_occurrences(struct icsrun *run, enum format f, FILE *fp)
+{
+	char sep = f == FMT_TSV ? '\t' : ',', t[32];
+	size_t i;
+
+	qsort(run->occ, run->nocc, sizeof(*run->occ), cmp_occ);
+	if (f == FMT_JSON) {
+		fputs("[", fp);
+		for (i = 0; i < run->nocc; i++) {
+			utc_text(run->occ[i].start, t, sizeof(t));
+			fprintf(fp, "%s\n  {\"uid\": ", i ? "," : "");
+			/* JSON strings through the same escaping as sv_field would
+			   not do: write them plainly escaped */
+			fputc('"', fp);
+			for (const char *p = run->occ[i].uid; *p; p++) {
+				if (*p == '"' || *p == '\\')
+					fputc('\\', fp);
+				if ((unsigned char)*p < 0x20)
+					fprintf(fp, "\\u%04x", (unsigned char)*p);
+				else
+					fputc(*p, fp);
+			}
+			fprintf(fp, "\", \"start\": \"%s\", \"minutes\": %ld, "
+			    "\"code\": \"%s\", \"patient\": \"", t,
+			    run->occ[i].minutes, run->occ[i].code);
+			for (const char *p = run->occ[i].patient; *p; p++) {
+				if (*p == '"' || *p == '\\')
+					fputc('\\', fp);
+				if ((unsigned char)*p < 0x20)
+					fprintf(fp, "\\u%04x", (unsigned char)*p);
+				else
+					fputc(*p, fp);
+			}
+			fputs("\"}", fp);
+		}
+		fputs(run->nocc ? "\n]\n" : "]\n", fp);
+		return;
+	}
+	fprintf(fp, "uid%cstart%cminutes%ccode%cpatient\n", sep, sep, sep, sep);
+	for (i = 0; i < run->nocc; i++) {
+		utc_text(run->occ[i].start, t, sizeof(t));
+		sv_field(fp, run->occ[i].uid, f);
+		fprintf(fp, "%c%s%c%ld%c", sep, t, sep, run->occ[i].minutes, sep);
+		sv_field(fp, run->occ[i].code, f);
+		fputc(sep, fp);
+		sv_field(fp, run->occ[i].patient, f);
+		fputc('\n', fp);
+	}
+}
+
+void
+icsrun_free(struct icsrun *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->nocc; i++) {
+		free(run->occ[i].uid);
+		free(run->occ[i].code);
+		free(run->occ[i].patient);
+	}
+	free(run->occ);
+	run->occ = NULL;
+	run->nocc = run->capocc = 0;
+}
