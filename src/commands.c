@@ -529,6 +529,8 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 			ics_write_occurrences(&run, opt->format, out.fp);
 			if (outfile_close(&out, 1, &errs) != 0)
 				io = 1;
+			if (rep.nrejects > 0)
+				rc = EXIT_REJECTED;
 		}
 		diag_print(&errs, stderr);
 		diag_free(&errs);

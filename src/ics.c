@@ -396,7 +396,7 @@ expand(struct reader *R, const struct ev *e, long long start, long len,
 	icalrecur_iterator *it;
 	long long u, end, *ex = NULL;
 	size_t nex = 0, i, j, k;
-	int last = o->to != DATE_OPEN_END ? o->to : o->horizon, count, cut;
+	int last = o->to != DATE_OPEN_END ? o->to : o->horizon, count, cut, budget;
 
 	push(out, start, start + len);
 	ps = icalcomponent_get_first_property(e->c, ICAL_DTSTART_PROPERTY);
@@ -410,14 +410,24 @@ expand(struct reader *R, const struct ev *e, long long start, long len,
 			return -1;
 		}
 		cut = 1;
+		budget = rule.count > 0 ? rule.count : -1;
 		for (count = 0; count < MAX_INSTANCES; count++) {
 			t = icalrecur_iterator_next(it);
-			if (icaltime_is_null_time(t)) {
+			if (icaltime_is_null_time(t) || budget == 0) {
 				cut = 0;
 				break;
 			}
 			t.zone = zone;
 			u = (long long)icaltime_as_timet_with_zone(t, zone);
+			/*
+			 * DTSTART is always the first instance and counts in COUNT
+			 * (RFC 5545 3.8.5.3); libical leaves out a DTSTART its rule
+			 * does not match, and then counts one instance too many.
+			 */
+			if (count == 0 && u != start && budget > 0)
+				budget--;
+			if (budget > 0)
+				budget--;
 			if (local_day(u, zone) >= last)
 				break;
 			if (u != start)
