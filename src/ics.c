@@ -11,6 +11,8 @@
  * none of them knows rejects its event instead of becoming UTC.
  */
 #include <ctype.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <errno.h>
 #include <regex.h>
 #include <stdio.h>
@@ -814,6 +816,33 @@ process(struct reader *R, struct ev *evs, size_t n)
 	}
 }
 
+/*
+ * libical 3.0 prints some parser complaints ("Encountered END before
+ * BEGIN") on standard error by itself; what it finds is reported here, in
+ * our words, so its own lines are kept off the user's terminal.
+ */
+static icalcomponent *
+parse_quietly(const char *text)
+{
+	icalcomponent *root;
+	int saved, null;
+
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	null = open("/dev/null", O_WRONLY);
+	if (saved >= 0 && null >= 0)
+		dup2(null, STDERR_FILENO);
+	root = icalparser_parse_string(text);
+	fflush(stderr);
+	if (saved >= 0 && null >= 0)
+		dup2(saved, STDERR_FILENO);
+	if (saved >= 0)
+		close(saved);
+	if (null >= 0)
+		close(null);
+	return root;
+}
+
 int
 ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
     struct icsrun *run)
@@ -861,7 +890,7 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 		free(text);
 		return -1;
 	}
-	root = icalparser_parse_string(text);
+	root = parse_quietly(text);
 	if (root == NULL || (icalcomponent_isa(root) != ICAL_VCALENDAR_COMPONENT &&
 	    icalcomponent_isa(root) != ICAL_XROOT_COMPONENT)) {
 		warnmsg("%s: not an iCalendar file (empty, truncated, or no "

@@ -108,5 +108,35 @@ for f in *.ini; do
 done
 printf 'rules files: %d cases\n' $((passed + failed - n0))
 
+# --- real calendars ------------------------------------------------------------
+# Every file of ../shared/corpus/ics (other projects' test calendars) must be
+# processed or refused with a message: exit 0, 1 or 3, never a crash, a
+# hang (30 s), a sanitizer or valgrind report, or a usage error.
+corpus=$top/../shared/corpus/ics
+if [ -d "$corpus" ]; then
+	n0=$((passed + failed))
+	find "$corpus" -type f | LC_ALL=C sort > "$scratch/corpus.list"
+	while IFS= read -r f; do
+		rel=${f#"$corpus"/}
+		timeout 30 $CPTUNITS -f csv --occurrences ics "$f" \
+		    > "$scratch/out" 2> "$scratch/err" < /dev/null
+		rc=$?
+		occ=$(($(wc -l < "$scratch/out") - 1))
+		[ "$occ" -lt 0 ] && occ=0
+		refused=$(grep -c ': event ' "$scratch/err")
+		case $rc in
+		0|1) ok; printf 'corpus %s: %d occurrences, %d events refused\n' \
+		    "$rel" "$occ" "$refused" ;;
+		3) if [ -s "$scratch/err" ]; then ok; printf 'corpus %s: refused: %s\n' \
+		    "$rel" "$(head -1 "$scratch/err" | cut -c1-100)";
+		   else fail "corpus/$rel: exit 3 without a message"; fi ;;
+		*) fail "corpus/$rel (exit $rc)"; head -5 "$scratch/err" ;;
+		esac
+	done < "$scratch/corpus.list"
+	printf 'corpus: %d files\n' $((passed + failed - n0))
+else
+	printf 'corpus: %s not found, skipped\n' "$corpus"
+fi
+
 printf '%d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
