@@ -743,7 +743,8 @@ process(struct reader *R, struct ev *evs, size_t n)
 		}
 		lic_errors(R, e);
 	}
-	qsort(evs, n, sizeof(*evs), cmp_ev);
+	if (n > 1)
+		qsort(evs, n, sizeof(*evs), cmp_ev);
 
 	for (i = 0; i < n; i = j) {
 		/* evs[i..j) share a UID */
@@ -998,7 +999,8 @@ ics_write_occurrences(struct icsrun *run, enum format f, FILE *fp)
 	char sep = f == FMT_TSV ? '\t' : ',', t[32];
 	size_t i;
 
-	qsort(run->occ, run->nocc, sizeof(*run->occ), cmp_occ);
+	if (run->nocc > 1)
+		qsort(run->occ, run->nocc, sizeof(*run->occ), cmp_occ);
 	if (f == FMT_JSON) {
 		fputs("[", fp);
 		for (i = 0; i < run->nocc; i++) {
