@@ -128,8 +128,12 @@ $(B)/csvcount: tests/bench/csvcount.c $(B)/libcptunits.a
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< \
 	    $(B)/libcptunits.a $(LIBS)
 
+$(B)/icsfloor: tests/bench/icsfloor.c | $(B)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< -lical
+
 bench: deps
-	@$(MAKE) --no-print-directory $(BIN) $(B)/runstat $(B)/csvcount
+	@$(MAKE) --no-print-directory $(BIN) $(B)/runstat $(B)/csvcount \
+	    $(B)/icsfloor
 	@B=$(B) sh tests/bench.sh
 
 lint:

@@ -24,6 +24,7 @@ struct icsopts {
 	int			 from, to;	/* dates of service, from <= d < to */
 	int			 horizon;	/* first day past the horizon when no --to */
 	int			 quiet;
+	int			 occurrences;	/* keep every occurrence for the list */
 };
 
 struct ics_occurrence {

@@ -484,6 +484,7 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 	o.from = opt->from;
 	o.to = opt->to;
 	o.quiet = opt->quiet;
+	o.occurrences = opt->occurrences;
 	/* without --to, never-ending series stop at the horizon */
 	start = opt->from != DATE_OPEN_START ? opt->from : date_today();
 	o.horizon = start + r->ics_horizon_days;

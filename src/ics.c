@@ -55,6 +55,7 @@ struct reader {
 	char			**uids;		/* UID -> line, from the raw text */
 	long			*uidline;
 	size_t			 nuids;
+	struct uidline		*index;
 };
 
 /* ---- zones -------------------------------------------------------------- */
@@ -167,14 +168,55 @@ scan_lines(struct reader *R, const char *text)
 	}
 }
 
-static long
-line_of(const struct reader *R, const char *uid)
+/* UIDs in order, each with the line of its first VEVENT, for bsearch. */
+struct uidline {
+	const char	*uid;
+	long		 line;
+};
+
+static int
+cmp_uidline(const void *a, const void *b)
+{
+	const struct uidline *x = a, *y = b;
+	int c = strcmp(x->uid, y->uid);
+
+	if (c != 0)
+		return c;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static void
+index_uids(struct reader *R)
 {
 	size_t i;
 
-	for (i = 0; uid && i < R->nuids; i++)
-		if (strcmp(R->uids[i], uid) == 0)
-			return R->uidline[i];
+	R->index = xcalloc(R->nuids ? R->nuids : 1, sizeof(*R->index));
+	for (i = 0; i < R->nuids; i++) {
+		R->index[i].uid = R->uids[i];
+		R->index[i].line = R->uidline[i];
+	}
+	if (R->nuids > 1)
+		qsort(R->index, R->nuids, sizeof(*R->index), cmp_uidline);
+}
+
+static long
+line_of(const struct reader *R, const char *uid)
+{
+	size_t lo = 0, hi = R->nuids, mid;
+	int c;
+
+	if (uid == NULL)
+		return 0;
+	while (lo < hi) {		/* the first entry not below uid */
+		mid = (lo + hi) / 2;
+		c = strcmp(R->index[mid].uid, uid);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < R->nuids && strcmp(R->index[lo].uid, uid) == 0)
+		return R->index[lo].line;
 	return 0;
 }
 
@@ -563,8 +605,9 @@ bill(struct reader *R, const struct ev *e, const struct insts *in,
 		    o->horizon))
 			continue;
 		inwin++;
-		keep_occurrence(R, e->uid, in->v[i].start,
-		    (long)(in->v[i].end - in->v[i].start), code, patient);
+		if (o->occurrences)
+			keep_occurrence(R, e->uid, in->v[i].start,
+			    (long)(in->v[i].end - in->v[i].start), code, patient);
 		if (!first && why != NULL)
 			continue;	/* the event is refused once */
 		first = 0;
@@ -902,6 +945,7 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 		return -1;
 	}
 	scan_lines(&R, text);
+	index_uids(&R);
 
 	if (o->rules->ics_summary_pattern &&
 	    regcomp(&R.pattern, o->rules->ics_summary_pattern, REG_EXTENDED) == 0)
@@ -959,6 +1003,7 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 		free(R.uids[i]);
 	free(R.uids);
 	free(R.uidline);
+	free(R.index);
 	free(R.floating_name);
 	return status;
 }

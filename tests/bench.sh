@@ -65,3 +65,21 @@ bench_log "$dir/small.csv" 100000 5000; small=$last_peak
 bench_log "$dir/large.csv" 1000000 5000; large=$last_peak
 printf '\nmemory: 5000 patient-days: %s MiB with 100000 rows, %s MiB with 1000000 rows\n' \
     "$small" "$large"
+
+# calendars: cptunits ics beside libical alone parsing and expanding the
+# same file over 2024 (tests/bench/icsfloor.c)
+echo
+echo "cptunits ics benchmark"
+printf '  %-8s %9s %12s %10s %10s %10s %10s %9s\n' events "file MB" instances \
+    "libical s" "libical MiB" "ics s" "ics MiB" "x libical"
+for n in 1000 10000 50000; do
+	awk -v events="$n" -f "$top/tests/gen-ics.awk" > "$dir/cal.ics"
+	inst=$("$B/icsfloor" "$dir/cal.ics" | cut -d' ' -f1)
+	set -- $(best "$B/icsfloor" "$dir/cal.ics"); fs=$1 fm=$2
+	set -- $(best "$top/cptunits" -q -f csv --from 2024-01-01 --to 2025-01-01 \
+	    ics "$dir/cal.ics")
+	awk -v n="$n" -v b="$(wc -c < "$dir/cal.ics")" -v i="$inst" -v fs="$fs" \
+	    -v fm="$fm" -v s="$1" -v m="$2" 'BEGIN {
+		printf "  %-8d %9.1f %12d %10.3f %10.1f %10.3f %10.1f %8.2fx\n",
+		    n, b / 1048576, i, fs, fm, s, m, s / fs }'
+done
