@@ -100,6 +100,7 @@ run: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	$(RUN) -f table log examples/sessions.csv
 	$(RUN) -f csv log examples/sessions.csv
+	$(RUN) -f table ics examples/sessions.ics
 
 tests: $(BIN) $(TESTBINS)
 
