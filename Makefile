@@ -7,6 +7,7 @@
 #   make check-asan the tests again, built with AddressSanitizer + UBSan
 #   make check-valgrind  the tests again, under valgrind
 #   make bench      speed and memory of `log`, beside wc -l and the CSV reader
+#   make fuzz       each libFuzzer harness for FUZZ_SECONDS
 #   make install    PREFIX=/usr/local DESTDIR= (binary, man page, rules file)
 #
 # User CFLAGS are added to the project's warning flags, never replace them.
@@ -137,6 +138,26 @@ bench: deps
 	    $(B)/icsfloor
 	@B=$(B) sh tests/bench.sh
 
+# libFuzzer harnesses (tests/fuzz), linked against the product's own
+# objects built with clang and the sanitizers; `make fuzz` runs each for
+# FUZZ_SECONDS.
+FUZZERS = fuzz_log fuzz_rules fuzz_ics fuzz_time
+FUZZ_SECONDS ?= 60
+FB = build/fuzz
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+
+fuzz-build:
+	@$(MAKE) --no-print-directory B=$(FB) CC=clang OPT='-O1 -g' \
+	    SAN='-fsanitize=fuzzer-no-link $(FUZZ_SAN)' $(FB)/libcptunits.a
+	@for f in $(FUZZERS); do \
+	  clang $(CPPFLAGS_ALL) $(WARN) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) \
+	    -o $(FB)/$$f tests/fuzz/$$f.c $(FB)/libcptunits.a $(LIBS) || exit 1; \
+	done
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@FB=$(FB) sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
+
 lint:
 	mandoc -Tlint -W warning man/cptunits.1
 
@@ -153,5 +174,5 @@ uninstall:
 clean:
 	rm -rf build cptunits
 
-.PHONY: all deps run tests check check-asan check-valgrind bench lint install \
-	uninstall clean
+.PHONY: all deps run tests check check-asan check-valgrind bench fuzz \
+	fuzz-build lint install uninstall clean

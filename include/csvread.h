@@ -7,7 +7,9 @@
  * numbers of records (which may span lines) are known, how a NUL byte or
  * invalid UTF-8 is caught on the record it belongs to, and how a quote
  * left open at the end of the file is told from a last line without a
- * newline.  A UTF-8 byte-order mark at the start is skipped.
+ * newline.  A UTF-8 byte-order mark at the start is skipped.  Input is
+ * read in blocks; a record longer than CSV_MAX_RECORD is cut off and
+ * reported, and reading goes on at the next line.
  *
  * Ownership: a record returned by csvread_next, and its fields, belong to
  * the reader and stay valid until the next call.
@@ -22,8 +24,12 @@ enum csv_problem {
 	CSVP_NONE = 0,
 	CSVP_UNTERMINATED = 1,	/* a quoted field still open at end of file */
 	CSVP_NUL = 2,		/* a NUL byte */
-	CSVP_UTF8 = 4		/* bytes that are not UTF-8 */
+	CSVP_UTF8 = 4,		/* bytes that are not UTF-8 */
+	CSVP_TOOLONG = 8	/* longer than CSV_MAX_RECORD: cut off, fields dropped */
 };
+
+/* The longest record kept, so that memory stays bounded whatever the file. */
+#define CSV_MAX_RECORD	(1024 * 1024)
 
 struct csvrec {
 	char	**field;	/* NUL-terminated */

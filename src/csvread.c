@@ -20,11 +20,14 @@ struct pending {
 	int	problem;
 };
 
+#define BLOCK	(64 * 1024)
+
 struct csvread {
 	FILE			*fp;
 	struct csv_parser	 p;
-	char			*line;
-	size_t			 linecap;
+	char			*in;		/* input block */
+	size_t			 inlen, inpos, incap;
+	int			 ineof;
 	long			 lineno;
 	size_t			 bytes;
 	int			 eof, first;
@@ -39,6 +42,7 @@ struct csvread {
 	long			 rec_line;	/* start of the record in progress; 0 none */
 	size_t			 rec_f0;
 	int			 rec_problem;
+	size_t			 rec_bytes;
 
 	struct csvrec		 out;
 	size_t			 capout;
@@ -111,7 +115,7 @@ csvread_free(struct csvread *r)
 	if (r == NULL)
 		return;
 	csv_free(&r->p);
-	free(r->line);
+	free(r->in);
 	free(r->buf);
 	free(r->off);
 	free(r->flen);
@@ -184,12 +188,93 @@ blank(const char *s, size_t n)
 	return 1;
 }
 
+/*
+ * The next physical line, newline included, from the block buffer.
+ * Returns its length, 0 at the end of input, -1 on a read error; a line
+ * longer than CSV_MAX_RECORD is consumed whole and *toolong set, with only
+ * its first bytes returned.
+ */
+static ssize_t
+next_line(struct csvread *r, char **line, int *toolong)
+{
+	char *nl;
+	size_t got;
+
+	*toolong = 0;
+	for (;;) {
+		nl = memchr(r->in + r->inpos, '\n', r->inlen - r->inpos);
+		if (nl != NULL) {
+			*line = r->in + r->inpos;
+			got = (size_t)(nl - *line) + 1;
+			r->inpos += got;
+			return (ssize_t)got;
+		}
+		if (r->ineof) {
+			got = r->inlen - r->inpos;
+			*line = r->in + r->inpos;
+			r->inpos = r->inlen;
+			return (ssize_t)got;
+		}
+		/* keep the partial line, make room, read on */
+		if (r->inpos > 0) {
+			memmove(r->in, r->in + r->inpos, r->inlen - r->inpos);
+			r->inlen -= r->inpos;
+			r->inpos = 0;
+		}
+		if (r->inlen == r->incap) {
+			if (r->incap >= CSV_MAX_RECORD) {
+				/* too long: skip to its end, hand over its start */
+				*toolong = 1;
+				do {
+					nl = memchr(r->in, '\n', r->inlen);
+					if (nl != NULL) {
+						r->inpos = (size_t)(nl - r->in) + 1;
+						break;
+					}
+					r->inlen = fread(r->in, 1, r->incap, r->fp);
+					r->bytes += r->inlen;
+				} while (r->inlen > 0);
+				if (r->inlen == 0) {
+					if (ferror(r->fp))
+						return -1;
+					r->ineof = 1;
+				}
+				*line = r->in;
+				return 1;
+			}
+			r->incap = r->incap ? r->incap * 2 : BLOCK;
+			r->in = xreallocarray(r->in, r->incap, 1);
+		}
+		got = fread(r->in + r->inlen, 1, r->incap - r->inlen, r->fp);
+		r->inlen += got;
+		r->bytes += got;
+		if (got == 0) {
+			if (ferror(r->fp))
+				return -1;
+			r->ineof = 1;
+		}
+	}
+}
+
+/* End the record in progress as too long: its fields are dropped. */
+static void
+cut_record(struct csvread *r)
+{
+	csv_free(&r->p);
+	csv_init(&r->p, 0);
+	r->nf = r->rec_f0;
+	r->blen = r->nf ? r->off[r->nf - 1] + r->flen[r->nf - 1] + 1 : 0;
+	r->rec_problem |= CSVP_TOOLONG;
+	on_row(0, r);
+}
+
 /* Feed lines until a record is pending or the input ends. */
 static int
 fill(struct csvread *r)
 {
 	ssize_t n;
 	char *s;
+	int toolong;
 
 	while (r->head == r->nrecs && !r->eof) {
 		/* records handed out are done with: reuse the arena */
@@ -198,10 +283,10 @@ fill(struct csvread *r)
 			r->nrecs = r->head = 0;
 		}
 		errno = 0;
-		n = getline(&r->line, &r->linecap, r->fp);
-		if (n < 0) {
-			if (ferror(r->fp))
-				return -1;
+		n = next_line(r, &s, &toolong);
+		if (n < 0)
+			return -1;
+		if (n == 0) {
 			r->eof = 1;
 			if (r->rec_line != 0) {
 				/* a quote still open: hand over what there is */
@@ -210,9 +295,7 @@ fill(struct csvread *r)
 			}
 			break;
 		}
-		r->bytes += (size_t)n;
 		r->lineno++;
-		s = r->line;
 		if (r->first) {
 			r->first = 0;
 			if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
@@ -221,10 +304,16 @@ fill(struct csvread *r)
 			}
 		}
 		if (r->rec_line == 0) {
-			if (blank(s, (size_t)n))
+			if (!toolong && blank(s, (size_t)n))
 				continue;
 			r->rec_line = r->lineno;
 			r->rec_f0 = r->nf;
+			r->rec_bytes = 0;
+		}
+		r->rec_bytes += (size_t)n;
+		if (toolong || r->rec_bytes > CSV_MAX_RECORD) {
+			cut_record(r);
+			continue;
 		}
 		if (memchr(s, '\0', (size_t)n) != NULL)
 			r->rec_problem |= CSVP_NUL;
@@ -236,7 +325,7 @@ fill(struct csvread *r)
 			return -1;
 		}
 		/* the last line may lack its newline */
-		if (s[n - 1] != '\n' && s[n - 1] != '\r' && feof(r->fp))
+		if (s[n - 1] != '\n' && s[n - 1] != '\r' && r->ineof)
 			csv_parse(&r->p, "\n", 1, on_field, on_row, r);
 	}
 	return 0;

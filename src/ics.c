@@ -368,6 +368,22 @@ cmp_inst(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+static int
+cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* Start and length of an event: -1 with *why when it has none usable. */
 static int
 span(struct reader *R, const struct ev *e, long long *start, long *len,
@@ -439,7 +455,8 @@ expand(struct reader *R, const struct ev *e, long long start, long len,
 	struct icaldatetimeperiodtype rd;
 	icalrecur_iterator *it;
 	long long u, end, *ex = NULL;
-	size_t nex = 0, i, j, k;
+	int *exday = NULL;
+	size_t nex = 0, nexday = 0, i, j;
 	int last = o->to != DATE_OPEN_END ? o->to : o->horizon, count, cut, budget;
 
 	push(out, start, start + len);
@@ -513,29 +530,41 @@ expand(struct reader *R, const struct ev *e, long long start, long len,
 		t = icalproperty_get_exdate(p);
 		if (icaltime_is_null_time(t))
 			continue;
+		if (t.is_date) {	/* a whole day: matched by local date */
+			exday = xreallocarray(exday, nexday + 1, sizeof(*exday));
+			exday[nexday++] = date_from_ymd(t.year, t.month, t.day);
+			continue;
+		}
 		ex = xreallocarray(ex, nex + 1, sizeof(*ex));
-		if (t.is_date)	/* a whole day: matched by local date below */
-			ex[nex++] = -(long long)date_from_ymd(t.year, t.month,
-			    t.day) - 1;
-		else if (instant_of(R, p, t, e->cal, &ex[nex], NULL, why) != 0) {
+		if (instant_of(R, p, t, e->cal, &ex[nex], NULL, why) != 0) {
 			free(ex);
+			free(exday);
 			return -1;
-		} else
-			nex++;
+		}
+		nex++;
 	}
+	/* sorted, so that a hundred thousand EXDATEs cost a search each */
+	if (nex > 1)
+		qsort(ex, nex, sizeof(*ex), cmp_ll);
+	if (nexday > 1)
+		qsort(exday, nexday, sizeof(*exday), cmp_int);
 	qsort(out->v, out->n, sizeof(*out->v), cmp_inst);
 	for (i = j = 0; i < out->n; i++) {
 		if (j > 0 && out->v[i].start == out->v[j - 1].start)
 			continue;	/* an RDATE repeating an RRULE instance */
-		for (k = 0; k < nex; k++)
-			if (ex[k] >= 0 ? ex[k] == out->v[i].start :
-			    -ex[k] - 1 == local_day(out->v[i].start, zone))
-				break;
-		if (k == nex)
-			out->v[j++] = out->v[i];
+		if (nex && bsearch(&out->v[i].start, ex, nex, sizeof(*ex), cmp_ll))
+			continue;
+		if (nexday) {
+			int d = local_day(out->v[i].start, zone);
+
+			if (bsearch(&d, exday, nexday, sizeof(*exday), cmp_int))
+				continue;
+		}
+		out->v[j++] = out->v[i];
 	}
 	out->n = j;
 	free(ex);
+	free(exday);
 	return 0;
 }
 
@@ -582,12 +611,13 @@ bill(struct reader *R, const struct ev *e, const struct insts *in,
 	const struct rules *r = o->rules;
 	const struct rules_family *fam = NULL;
 	struct session s;
-	char *code, *patient, *techs, *payer, *prov, *why = NULL;
-	char st[32], et[32];
-	long long n;
+	char *code, *patient, *techs, *payer, *prov, *why = NULL, *fwhy;
+	char st[32], et[32], *first = NULL;
+	long long n = 0;
 	const char *err;
 	size_t i, inwin = 0;
-	int day, first = 1;
+	long nbad = 0;
+	int day;
 
 	code = property(R, e->c, r->ics[ICS_CODE], r->nics[ICS_CODE], 1);
 	patient = patient_of(R, e->c);
@@ -599,6 +629,24 @@ bill(struct reader *R, const struct ev *e, const struct insts *in,
 	if (zone == icaltimezone_get_utc_timezone())
 		zone = R->floating;
 
+	/* what the event itself lacks refuses it once */
+	if (code == NULL) {
+		char *list = xstrdup("");
+
+		for (size_t k = 0; k < r->nics[ICS_CODE]; k++) {
+			char *t = xasprintf("%s%s%s", list, k ? ", " : "",
+			    r->ics[ICS_CODE][k]);
+
+			free(list);
+			list = t;
+		}
+		why = xasprintf("no known code in %s", list);
+		free(list);
+	} else if (patient == NULL)
+		why = xasprintf("no patient in %s%s", r->ics[ICS_PATIENT][0],
+		    R->has_pattern ? " or the summary pattern" : "");
+	else if (techs && str_toint(techs, 0, 100, &n, &err) != 0)
+		why = xasprintf("technicians: '%.20s' is not a whole number", techs);
 	for (i = 0; i < in->n; i++) {
 		day = local_day(in->v[i].start, zone);
 		if (day < o->from || day >= (o->to != DATE_OPEN_END ? o->to :
@@ -608,59 +656,23 @@ bill(struct reader *R, const struct ev *e, const struct insts *in,
 		if (o->occurrences)
 			keep_occurrence(R, e->uid, in->v[i].start,
 			    (long)(in->v[i].end - in->v[i].start), code, patient);
-		if (!first && why != NULL)
-			continue;	/* the event is refused once */
-		first = 0;
-		free(why);
-		why = NULL;
-		if (code == NULL) {
-			char *list = xstrdup("");
-
-			for (size_t k = 0; k < r->nics[ICS_CODE]; k++) {
-				char *t = xasprintf("%s%s%s", list, k ? ", " : "",
-				    r->ics[ICS_CODE][k]);
-
-				free(list);
-				list = t;
-			}
-			why = xasprintf("no known code in %s", list);
-			free(list);
-		} else if (patient == NULL)
-			why = xasprintf("no patient in %s%s",
-			    r->ics[ICS_PATIENT][0],
-			    R->has_pattern ? " or the summary pattern" : "");
-		else if ((why = rules_why_not(r, code, day, &fam)) == NULL) {
-			if (techs && str_toint(techs, 0, 100, &n, &err) != 0)
-				why = xasprintf("technicians: '%.20s' is not a whole "
-				    "number", techs);
-			else if (fam->min_technicians > 0 && techs == NULL)
-				why = xasprintf("technicians: %s needs at least %d; "
-				    "none given", rules_family_label(fam),
-				    fam->min_technicians);
-			else if (fam->min_technicians > 0 &&
-			    n < fam->min_technicians)
-				why = xasprintf("technicians: %s needs at least %d, "
-				    "not %lld", rules_family_label(fam),
-				    fam->min_technicians, n);
-		}
 		if (why != NULL)
 			continue;
-	}
-	if (why != NULL) {
-		refuse(R, e, "%s", why);
-		free(why);
-		goto out;
-	}
-	for (i = 0; i < in->n; i++) {
-		day = local_day(in->v[i].start, zone);
-		if (day < o->from || day >= (o->to != DATE_OPEN_END ? o->to :
-		    o->horizon))
-			continue;
-		/* the family may change with the date: 2018 and 2019 differ */
-		if ((why = rules_why_not(r, code, day, &fam)) != NULL) {
-			refuse(R, e, "%s", why);
-			free(why);
-			why = NULL;
+		/* the family, and so its checks, go with the date */
+		fwhy = rules_why_not(r, code, day, &fam);
+		if (fwhy == NULL && fam->min_technicians > 0 && techs == NULL)
+			fwhy = xasprintf("technicians: %s needs at least %d; none "
+			    "given", rules_family_label(fam), fam->min_technicians);
+		else if (fwhy == NULL && fam->min_technicians > 0 &&
+		    n < fam->min_technicians)
+			fwhy = xasprintf("technicians: %s needs at least %d, not %lld",
+			    rules_family_label(fam), fam->min_technicians, n);
+		if (fwhy != NULL) {
+			/* the first reason speaks for the occurrences it stops */
+			if (nbad++ == 0)
+				first = fwhy;
+			else
+				free(fwhy);
 			continue;
 		}
 		memset(&s, 0, sizeof(s));
@@ -685,8 +697,14 @@ bill(struct reader *R, const struct ev *e, const struct insts *in,
 		R->run->report->accepted++;
 		R->run->report->minutes += s.seconds / 60;
 	}
-out:
-	(void)inwin;
+	if (why != NULL && inwin > 0)
+		refuse(R, e, "%s", why);
+	if (nbad == 1)
+		refuse(R, e, "%s", first);
+	else if (nbad > 1)
+		refuse(R, e, "%s (and %ld more occurrences)", first, nbad - 1);
+	free(first);
+	free(why);
 	free(code);
 	free(patient);
 	free(techs);

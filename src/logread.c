@@ -421,6 +421,11 @@ row(struct file *F, const struct csvrec *rec)
 	long ssecs;
 
 	F->run->report->records++;
+	if (rec->problem & CSVP_TOOLONG) {
+		reject(F, rec, "the row is longer than 1 MiB and was cut off "
+		    "(is a quote left open?)");
+		return;
+	}
 	if (rec->problem & CSVP_UNTERMINATED) {
 		reject(F, rec, "unterminated quote: a quoted field opened in this "
 		    "row never closes");

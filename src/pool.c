@@ -455,9 +455,11 @@ pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
 	int ok;
 
 	all = xcalloc(p->n, sizeof(*all));
-	memcpy(all, p->all, p->n * sizeof(*all));
+	if (p->n > 0)
+		memcpy(all, p->all, p->n * sizeof(*all));
 	n = p->n;
-	qsort(all, n, sizeof(*all), cmp_entry);
+	if (n > 1)
+		qsort(all, n, sizeof(*all), cmp_entry);
 
 	/* primaries first: add-ons are judged by what they billed */
 	for (i = 0; i < n; i++) {
