@@ -102,6 +102,8 @@ csvread_new(FILE *fp)
 
 	r->fp = fp;
 	r->first = 1;
+	r->incap = BLOCK;
+	r->in = xmalloc(r->incap);
 	if (csv_init(&r->p, 0) != 0) {
 		free(r);
 		return NULL;
