@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,47 @@
 
 #include "outfile.h"
 #include "strutil.h"
+
+/*
+ * Temporary files being written, removed if the run is interrupted
+ * (SIGINT, SIGTERM, SIGHUP) so that nothing half-written is left beside
+ * the target; the target itself is only ever replaced whole.  A SIGKILL
+ * cannot be caught: it may leave a .cptunits-XXXXXX file, never a partial
+ * target.
+ */
+#define MAX_ACTIVE	4
+static char *volatile active[MAX_ACTIVE];
+
+static void
+interrupted(int sig)
+{
+	int i;
+
+	for (i = 0; i < MAX_ACTIVE; i++)
+		if (active[i] != NULL)
+			unlink(active[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+track(char *tmp, int on)
+{
+	static int handlers;
+	int i;
+
+	if (!handlers) {
+		handlers = 1;
+		signal(SIGINT, interrupted);
+		signal(SIGTERM, interrupted);
+		signal(SIGHUP, interrupted);
+	}
+	for (i = 0; i < MAX_ACTIVE; i++)
+		if (on ? active[i] == NULL : active[i] == tmp) {
+			active[i] = on ? tmp : NULL;
+			return;
+		}
+}
 
 int
 outfile_open(struct outfile *o, const char *path, struct diag *errs)
@@ -37,6 +79,7 @@ outfile_open(struct outfile *o, const char *path, struct diag *errs)
 		diag_add(errs, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
+	track(o->tmp, 1);
 	mask = umask(0);
 	umask(mask);
 	(void)fchmod(fd, 0666 & ~mask);
@@ -44,6 +87,7 @@ outfile_open(struct outfile *o, const char *path, struct diag *errs)
 		diag_add(errs, "%s: %s", path, strerror(errno));
 		close(fd);
 		unlink(o->tmp);
+		track(o->tmp, 0);
 		goto fail;
 	}
 	return 0;
@@ -81,6 +125,7 @@ outfile_close(struct outfile *o, int commit, struct diag *errs)
 		err = errno;
 	if (err || !commit)
 		unlink(o->tmp);
+	track(o->tmp, 0);
 	if (err && commit) {
 		diag_add(errs, "%s: %s", name, strerror(err));
 		rc = -1;
