@@ -42,7 +42,8 @@ TESTS = test_units test_rules test_date test_manpage
 TESTBINS = $(TESTS:%=$(B)/%)
 
 DEBIAN_PACKAGES = build-essential pkg-config libical-dev libiniparser-dev \
-        libjansson-dev libcsv-dev libcmocka-dev tzdata mandoc valgrind clang
+        libjansson-dev libcsv-dev libcmocka-dev tzdata mandoc valgrind clang \
+        libclang-rt-14-dev
 
 all: $(BIN)
 
