@@ -44,6 +44,7 @@ struct report {
 	long			 minutes;	/* of accepted records */
 	long			 outside;	/* records outside --from/--to */
 	int			 by_session;	/* print start,end,source */
+	int			 by_date;	/* table: days first (calendars) */
 	char			**notes;	/* about the run as a whole */
 	size_t			 nnotes;
 };

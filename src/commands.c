@@ -491,6 +491,8 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 
 	memset(&rep, 0, sizeof(rep));
 	rep.by_session = opt->by_session;
+	/* a scheduler reads a calendar day by day */
+	rep.by_date = opt->format == FMT_TABLE;
 	memset(&run, 0, sizeof(run));
 	run.report = &rep;
 	run.pool = pool_new(r, opt->by_session, NULL);

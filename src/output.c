@@ -257,6 +257,9 @@ write_table(const struct report *r, FILE *fp)
 	}
 	for (i = 0; i < r->nlines; i++) {
 		l = &r->lines[i];
+		/* days first: a blank line between days */
+		if (r->by_date && i > 0 && l->date != r->lines[i - 1].date)
+			fputc('\n', fp);
 		b = billed(l);
 		if (l->next >= 0)
 			snprintf(next, sizeof(next), "in %d more min", l->next);

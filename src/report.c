@@ -82,6 +82,18 @@ report_note(struct report *r, const char *fmt, ...)
 }
 
 static int
+cmp_rest(const struct report_line *x, const struct report_line *y)
+{
+	int c;
+
+	if ((c = strcmp(x->family, y->family)) != 0)
+		return c;
+	if (x->start && y->start && (c = strcmp(x->start, y->start)) != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int
 cmp_line(const void *a, const void *b)
 {
 	const struct report_line *x = a, *y = b;
@@ -91,18 +103,29 @@ cmp_line(const void *a, const void *b)
 		return c;
 	if (x->date != y->date)
 		return x->date < y->date ? -1 : 1;
-	if ((c = strcmp(x->family, y->family)) != 0)
+	return cmp_rest(x, y);
+}
+
+/* Days first, for a scheduler's view of a calendar. */
+static int
+cmp_line_by_date(const void *a, const void *b)
+{
+	const struct report_line *x = a, *y = b;
+	int c;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	if ((c = strcmp(x->patient, y->patient)) != 0)
 		return c;
-	if (x->start && y->start && (c = strcmp(x->start, y->start)) != 0)
-		return c;
-	return x->order < y->order ? -1 : x->order > y->order;
+	return cmp_rest(x, y);
 }
 
 void
 report_sort(struct report *r)
 {
 	if (r->nlines > 1)
-		qsort(r->lines, r->nlines, sizeof(*r->lines), cmp_line);
+		qsort(r->lines, r->nlines, sizeof(*r->lines),
+		    r->by_date ? cmp_line_by_date : cmp_line);
 }
 
 void
