@@ -35,7 +35,8 @@
 #define SYSCONFDIR "/etc"
 #endif
 
-#define MAX_RULES_BYTES	(4 * 1024 * 1024)
+#define MAX_RULES_BYTES	(1024 * 1024)
+#define MAX_RULES_KEYS	5000		/* iniparser's dictionary is quadratic */
 #define MAX_MINUTES	1440		/* a unit or range bound within a day */
 #define MAX_DAILY_UNITS	9999
 
@@ -234,6 +235,12 @@ scan(struct loader *L, const char *text, size_t len)
 		}
 		if (line[0] == '[' && line[strlen(line) - 1] == ']') {
 			line[strlen(line) - 1] = '\0';
+			if (L->nsects >= MAX_RULES_KEYS) {
+				diag_add(L->errs, "%s:%d: more than %d sections; not a "
+				    "rules file", L->name, first, MAX_RULES_KEYS);
+				free(line);
+				break;
+			}
 			sname = str_trim(xstrdup(line + 1));
 			free(sect);
 			sect = fold(sname);
@@ -262,6 +269,13 @@ scan(struct loader *L, const char *text, size_t len)
 				if (strcmp(keys[i].sect, sect) == 0 &&
 				    strcmp(keys[i].key, key) == 0)
 					break;
+			if (nkeys >= MAX_RULES_KEYS) {
+				diag_add(L->errs, "%s:%d: more than %d keys; not a rules "
+				    "file", L->name, first, MAX_RULES_KEYS);
+				free(key);
+				free(line);
+				break;
+			}
 			if (i < nkeys) {
 				diag_add(L->errs, "%s:%d: [%s] %s: repeated key; "
 				    "line %d set it first", L->name, first,
