@@ -51,6 +51,9 @@ struct icsrun {
  */
 int	ics_read_file(const char *name, FILE *fp, const struct icsopts *,
 	    struct icsrun *);
+/* The pool's tag and callback for add-on occurrences judged at billing. */
+void	ics_free_tag(void *tag);
+void	ics_late_reject(void *run, void *tag, const char *reason, long seconds);
 /* --occurrences: uid,start,minutes,code,patient sorted by start, uid. */
 void	ics_write_occurrences(struct icsrun *, enum format, FILE *);
 void	icsrun_free(struct icsrun *);

@@ -495,7 +495,7 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 	rep.by_date = opt->format == FMT_TABLE;
 	memset(&run, 0, sizeof(run));
 	run.report = &rep;
-	run.pool = pool_new(r, opt->by_session, NULL);
+	run.pool = pool_new(r, opt->by_session, ics_free_tag);
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-") == 0) {
 			name = "(standard input)";
@@ -538,7 +538,7 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 		diag_print(&errs, stderr);
 		diag_free(&errs);
 	} else {
-		pool_bill(run.pool, &rep, NULL, NULL);
+		pool_bill(run.pool, &rep, ics_late_reject, &run);
 		if (!opt->quiet && rep.nrejects > 0)
 			warnmsg("%ld record%s: %ld accepted, %zu rejected",
 			    rep.records, rep.records == 1 ? "" : "s", rep.accepted,

@@ -58,6 +58,39 @@ struct reader {
 	struct uidline		*index;
 };
 
+/* What an add-on occurrence keeps until the pools are billed. */
+struct ics_tag {
+	char	*file;
+	long	 line;
+	char	*uid;
+};
+
+void
+ics_free_tag(void *vtag)
+{
+	struct ics_tag *tag = vtag;
+
+	if (tag == NULL)
+		return;
+	free(tag->file);
+	free(tag->uid);
+	free(tag);
+}
+
+void
+ics_late_reject(void *arg, void *vtag, const char *reason, long seconds)
+{
+	struct icsrun *run = arg;
+	struct ics_tag *tag = vtag;
+
+	report_reject(run->report, tag->file, tag->line, "event %.80s: %s",
+	    tag->uid, reason);
+	warnmsg("%s:%ld: event %.80s: %s", tag->file, tag->line, tag->uid,
+	    reason);
+	run->report->accepted--;
+	run->report->minutes -= seconds / 60;
+}
+
 /* ---- zones -------------------------------------------------------------- */
 
 static icaltimezone *
@@ -466,13 +499,30 @@ expand(struct reader *R, const struct ev *e, long long start, long len,
 	for (p = icalcomponent_get_first_property(e->c, ICAL_RRULE_PROPERTY); p;
 	    p = icalcomponent_get_next_property(e->c, ICAL_RRULE_PROPERTY)) {
 		rule = icalproperty_get_rrule(p);
+		/*
+		 * libical 3.0 can search forever for an instance of a rule
+		 * finer than daily that its day or month limits never allow
+		 * (FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30); sessions do not
+		 * recur like that, so such rules are refused unexpanded.
+		 */
+		if (rule.freq < ICAL_DAILY_RECURRENCE &&
+		    (rule.by_month[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+		    rule.by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+		    rule.by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+		    rule.by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+		    rule.by_set_pos[0] != ICAL_RECURRENCE_ARRAY_MAX)) {
+			*why = xstrdup("an RRULE finer than daily with month or day "
+			    "limits; cptunits does not expand such rules");
+			return -1;
+		}
 		if ((it = icalrecur_iterator_new(rule, ts)) == NULL) {
 			*why = xstrdup("an RRULE libical cannot expand");
 			return -1;
 		}
 		cut = 1;
 		budget = rule.count > 0 ? rule.count : -1;
-		for (count = 0; count < MAX_INSTANCES; count++) {
+		/* one allowance of instances for all the rules of an event */
+		for (count = 0; out->n < MAX_INSTANCES; count++) {
 			t = icalrecur_iterator_next(it);
 			if (icaltime_is_null_time(t) || budget == 0) {
 				cut = 0;
@@ -499,11 +549,14 @@ expand(struct reader *R, const struct ev *e, long long start, long len,
 		if (cut && o->to == DATE_OPEN_END && rule.count == 0 &&
 		    icaltime_is_null_time(rule.until))
 			R->run->cut++;
-		if (count == MAX_INSTANCES)
+		if (out->n >= MAX_INSTANCES) {
 			warnmsg("%s:%ld: event %.80s: only the first %d instances "
 			    "are counted", R->name, e->line, e->uid, MAX_INSTANCES);
+			break;
+		}
 	}
-	for (p = icalcomponent_get_first_property(e->c, ICAL_RDATE_PROPERTY); p;
+	for (p = icalcomponent_get_first_property(e->c, ICAL_RDATE_PROPERTY);
+	    p && out->n < MAX_INSTANCES;
 	    p = icalcomponent_get_next_property(e->c, ICAL_RDATE_PROPERTY)) {
 		rd = icalproperty_get_rdate(p);
 		if (!icaltime_is_null_time(rd.period.start)) {
@@ -517,8 +570,13 @@ expand(struct reader *R, const struct ev *e, long long start, long len,
 					return -1;
 			} else
 				end = u + icaldurationtype_as_int(rd.period.duration);
-			if (end > u)
-				push(out, u, end);
+			if (end <= u || end - u > 24 * 3600) {
+				*why = xstrdup(end <= u ? "an RDATE period that ends "
+				    "before it starts" : "an RDATE period of more than "
+				    "24 hours");
+				return -1;
+			}
+			push(out, u, end);
 		} else if (!icaltime_is_null_time(rd.time) && !rd.time.is_date) {
 			if (instant_of(R, p, rd.time, e->cal, &u, NULL, why) != 0)
 				return -1;
@@ -555,7 +613,10 @@ expand(struct reader *R, const struct ev *e, long long start, long len,
 		if (nex && bsearch(&out->v[i].start, ex, nex, sizeof(*ex), cmp_ll))
 			continue;
 		if (nexday) {
-			int d = local_day(out->v[i].start, zone);
+			/* dated as bill() dates them: UTC times in the floating zone */
+			int d = local_day(out->v[i].start,
+			    zone == icaltimezone_get_utc_timezone() ? R->floating :
+			    zone);
 
 			if (bsearch(&d, exday, nexday, sizeof(*exday), cmp_int))
 				continue;
@@ -692,7 +753,16 @@ bill(struct reader *R, const struct ev *e, const struct insts *in,
 		s.end_text = et;
 		if (local_day(s.end - 1, zone) != day)
 			s.notes |= NOTE_MIDNIGHT;
-		pool_add(R->run->pool, &s, NULL);
+		if (fam->kind == KIND_ADDON) {
+			/* judged when the pools are billed: keep where it is from */
+			struct ics_tag *tag = xcalloc(1, sizeof(*tag));
+
+			tag->file = xstrdup(R->name);
+			tag->line = e->line;
+			tag->uid = xstrdup(e->uid);
+			pool_add(R->run->pool, &s, tag);
+		} else
+			pool_add(R->run->pool, &s, NULL);
 		R->run->report->records++;
 		R->run->report->accepted++;
 		R->run->report->minutes += s.seconds / 60;
@@ -710,6 +780,43 @@ bill(struct reader *R, const struct ev *e, const struct insts *in,
 	free(techs);
 	free(payer);
 	free(prov);
+}
+
+/*
+ * Could this event have an occurrence in the window?  A single event
+ * whose start is known to fall outside it is not the user's business
+ * today, however broken it is.
+ */
+static int
+in_window(struct reader *R, const struct ev *e)
+{
+	const struct icsopts *o = R->o;
+	icalproperty *p;
+	struct icaltimetype t;
+	icaltimezone *z;
+	long long u;
+	char *why = NULL;
+	int day;
+
+	if (icalcomponent_get_first_property(e->c, ICAL_RRULE_PROPERTY) ||
+	    icalcomponent_get_first_property(e->c, ICAL_RDATE_PROPERTY))
+		return 1;
+	if ((p = icalcomponent_get_first_property(e->c,
+	    ICAL_DTSTART_PROPERTY)) == NULL)
+		return 1;
+	t = icalproperty_get_dtstart(p);
+	if (icaltime_is_null_time(t))
+		return 1;
+	if (t.is_date)
+		day = date_from_ymd(t.year, t.month, t.day);
+	else if (instant_of(R, p, t, e->cal, &u, &z, &why) != 0) {
+		free(why);
+		return 1;
+	} else
+		day = local_day(u, z == icaltimezone_get_utc_timezone() ?
+		    R->floating : z);
+	return day >= o->from &&
+	    day < (o->to != DATE_OPEN_END ? o->to : o->horizon);
 }
 
 static int
@@ -842,9 +949,10 @@ process(struct reader *R, struct ev *evs, size_t n)
 				in.n = b;
 				bill(R, m, &in, zone);
 			}
-		} else if (m && allday)
-			R->run->allday++;
-		else if (m)
+		} else if (m && allday) {
+			if (in_window(R, m))
+				R->run->allday++;
+		} else if (m && in_window(R, m))
 			refuse(R, m, "%s", why);
 		free(why);
 		why = NULL;
@@ -862,7 +970,9 @@ process(struct reader *R, struct ev *evs, size_t n)
 			in.n = 0;
 			if (span(R, &evs[k], &start, &len, &zone, &allday,
 			    &why) != 0) {
-				if (allday)
+				if (!in_window(R, &evs[k]))
+					;
+				else if (allday)
 					R->run->allday++;
 				else
 					refuse(R, &evs[k], "%s", why);
