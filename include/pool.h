@@ -1,6 +1,6 @@
 /*
  * pool: sessions -> billed lines.  Sessions are pooled per (patient, date
- * of service, family, payer), their intervals merged as they arrive so
+ * of service, family), their intervals merged as they arrive so
  * that no minute counts twice and memory grows with patient-days, not with
  * rows; each pool is then billed by the units engine.  The log and the
  * calendar readers both feed this, so the same sessions bill the same.
@@ -16,7 +16,8 @@
 
 enum session_note {
 	NOTE_MIDNIGHT = 1,	/* crosses midnight: billed on its start date */
-	NOTE_TWICE = 2		/* a wall time that happens twice: the first taken */
+	NOTE_TWICE = 2,		/* a wall time that happens twice: the first taken */
+	NOTE_PAYERS = 4		/* the sessions of one pool name different payers */
 };
 
 struct session {

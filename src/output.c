@@ -51,6 +51,28 @@ field(FILE *fp, const char *s, enum format f)
 	fputc('"', fp);
 }
 
+/*
+ * A JSON string of text that may not be UTF-8 (a calendar's properties are
+ * not checked as a log's rows are): bytes that are not are shown as '?',
+ * never dropped with their key.
+ */
+static json_t *
+jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	char *copy, *p;
+
+	if (j != NULL)
+		return j;
+	copy = xstrdup(s);
+	for (p = copy; *p; p++)
+		if ((unsigned char)*p >= 0x80 || (unsigned char)*p < 0x20)
+			*p = '?';
+	j = json_string(copy);
+	free(copy);
+	return j;
+}
+
 struct total {
 	const char	*code;
 	long		 units;
@@ -135,16 +157,16 @@ write_json(const struct report *r, FILE *fp)
 		l = &r->lines[i];
 		line = json_object();
 		json_object_set_new(line, "patient", *l->patient ?
-		    json_string(l->patient) : json_null());
+		    jstr(l->patient) : json_null());
 		json_object_set_new(line, "date",
-		    json_string(date_format(l->date, d)));
-		json_object_set_new(line, "family", json_string(l->family));
+		    jstr(date_format(l->date, d)));
+		json_object_set_new(line, "family", jstr(l->family));
 		json_object_set_new(line, "minutes", json_integer(l->minutes));
 		codes = json_array();
 		for (k = 0; k < l->ncodes; k++) {
 			j = json_object();
 			json_object_set_new(j, "code",
-			    json_string(l->codes[k].code));
+			    jstr(l->codes[k].code));
 			json_object_set_new(j, "units",
 			    json_integer(l->codes[k].units));
 			json_array_append_new(codes, j);
@@ -154,15 +176,15 @@ write_json(const struct report *r, FILE *fp)
 		    json_integer(l->next) : json_null());
 		if (r->by_session) {
 			json_object_set_new(line, "start",
-			    json_string(l->start ? l->start : ""));
+			    jstr(l->start ? l->start : ""));
 			json_object_set_new(line, "end",
-			    json_string(l->end ? l->end : ""));
+			    jstr(l->end ? l->end : ""));
 			json_object_set_new(line, "source",
-			    json_string(l->source ? l->source : ""));
+			    jstr(l->source ? l->source : ""));
 		}
 		warn = json_array();
 		for (k = 0; k < l->nwarnings; k++)
-			json_array_append_new(warn, json_string(l->warnings[k]));
+			json_array_append_new(warn, jstr(l->warnings[k]));
 		json_object_set_new(line, "warnings", warn);
 		json_array_append_new(lines, line);
 	}
@@ -185,16 +207,16 @@ write_json(const struct report *r, FILE *fp)
 	rejects = json_array();
 	for (i = 0; i < r->nrejects; i++) {
 		j = json_object();
-		json_object_set_new(j, "file", json_string(r->rejects[i].file));
+		json_object_set_new(j, "file", jstr(r->rejects[i].file));
 		json_object_set_new(j, "line", r->rejects[i].line > 0 ?
 		    json_integer(r->rejects[i].line) : json_null());
-		json_object_set_new(j, "reason", json_string(r->rejects[i].reason));
+		json_object_set_new(j, "reason", jstr(r->rejects[i].reason));
 		json_array_append_new(rejects, j);
 	}
 	json_object_set_new(root, "rejects", rejects);
 	warn = json_array();
 	for (i = 0; i < r->nnotes; i++)
-		json_array_append_new(warn, json_string(r->notes[i]));
+		json_array_append_new(warn, jstr(r->notes[i]));
 	json_object_set_new(root, "notes", warn);
 
 	json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
@@ -317,21 +339,21 @@ steps_json(const struct output_steps *s, FILE *fp)
 	char d[DATE_BUFSZ];
 	size_t i;
 
-	json_object_set_new(root, "family", json_string(s->family));
-	json_object_set_new(root, "name", json_string(s->name));
-	json_object_set_new(root, "kind", json_string(s->kind));
+	json_object_set_new(root, "family", jstr(s->family));
+	json_object_set_new(root, "name", jstr(s->name));
+	json_object_set_new(root, "kind", jstr(s->kind));
 	json_object_set_new(root, "description", s->description ?
-	    json_string(s->description) : json_null());
-	json_object_set_new(root, "definition", json_string(s->shape));
+	    jstr(s->description) : json_null());
+	json_object_set_new(root, "definition", jstr(s->shape));
 	json_object_set_new(root, "rounding", s->rounding ?
-	    json_string(s->rounding) : json_null());
+	    jstr(s->rounding) : json_null());
 	json_object_set_new(root, "effective_from", s->from == INT_MIN ?
-	    json_null() : json_string(date_format(s->from, d)));
+	    json_null() : jstr(date_format(s->from, d)));
 	json_object_set_new(root, "effective_to", s->to == INT_MAX ?
-	    json_null() : json_string(date_format(s->to, d)));
+	    json_null() : jstr(date_format(s->to, d)));
 	for (i = 0; i < s->nsteps; i++) {
 		j = json_object();
-		json_object_set_new(j, "code", json_string(s->steps[i].code));
+		json_object_set_new(j, "code", jstr(s->steps[i].code));
 		json_object_set_new(j, "units", json_integer(s->steps[i].units));
 		json_object_set_new(j, "minutes", json_integer(s->steps[i].minutes));
 		json_array_append_new(steps, j);

@@ -1,5 +1,5 @@
 /*
- * pool: per (patient, date of service, family, payer) pools in a hash
+ * pool: per (patient, date of service, family) pools in a hash
  * table.  Each pool keeps its timed sessions as a sorted list of disjoint
  * half-open intervals, merged on arrival, so back-to-back sessions join
  * without overlap and overlapping ones count once; the list is bounded by
@@ -94,15 +94,13 @@ fnv(uint64_t h, const void *p, size_t n)
 }
 
 static uint64_t
-key_hash(const char *patient, int date, const void *fam, const char *payer,
-    unsigned long seq)
+key_hash(const char *patient, int date, const void *fam, unsigned long seq)
 {
 	uint64_t h = 14695981039346656037ULL;
 
 	h = fnv(h, patient, strlen(patient) + 1);
 	h = fnv(h, &date, sizeof(date));
 	h = fnv(h, &fam, sizeof(fam));
-	h = fnv(h, payer, strlen(payer) + 1);
 	return fnv(h, &seq, sizeof(seq));
 }
 
@@ -214,16 +212,14 @@ find(struct pool *p, const struct session *s, unsigned long seq)
 	for (i = 0; seq == 0 && i < RECENT; i++)
 		if ((e = p->recent[i]) != NULL && e->date == s->date &&
 		    e->fam == s->family && e->seq == 0 &&
-		    strcmp(e->patient, s->patient) == 0 &&
-		    strcmp(e->payer, payer) == 0)
+		    strcmp(e->patient, s->patient) == 0)
 			return e;
-	h = key_hash(s->patient, s->date, s->family, payer, seq);
+	h = key_hash(s->patient, s->date, s->family, seq);
 	for (j = h & (p->tabsize - 1); (e = p->tab[j].e) != NULL;
 	    j = (j + 1) & (p->tabsize - 1))
 		if (p->tab[j].hash == h && e->date == s->date &&
 		    e->fam == s->family && e->seq == seq &&
-		    strcmp(e->patient, s->patient) == 0 &&
-		    strcmp(e->payer, payer) == 0) {
+		    strcmp(e->patient, s->patient) == 0) {
 			p->recent[p->nextrecent++ % RECENT] = e;
 			return e;
 		}
@@ -298,6 +294,13 @@ pool_add(struct pool *p, const struct session *s, void *tag)
 	if (p->by_session || rules_aggregate(p->rules, s->payer) == AGG_SESSION)
 		seq = ++p->seq;
 	e = find(p, s, seq);
+	/*
+	 * One pool per patient, date of service and family (SPEC §2), so the
+	 * same minutes are never billed twice to two payers: the pool bills
+	 * by the rules of the payer its first session names.
+	 */
+	if (e->sessions > 0 && strcmp(e->payer, s->payer ? s->payer : "") != 0)
+		e->notes |= NOTE_PAYERS;
 	e->sessions++;
 	e->notes |= s->notes;
 	if (p->by_session) {
@@ -348,8 +351,6 @@ cmp_entry(const void *a, const void *b)
 		return x->date < y->date ? -1 : 1;
 	if ((c = strcmp(rules_family_label(x->fam),
 	    rules_family_label(y->fam))) != 0)
-		return c;
-	if ((c = strcmp(x->payer, y->payer)) != 0)
 		return c;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
@@ -426,6 +427,9 @@ add_line(struct report *rep, struct entry *e, const struct rule *rule,
 	if (e->notes & NOTE_MIDNIGHT)
 		report_warn(l, "a session crosses midnight; billed on its start "
 		    "date");
+	if (e->notes & NOTE_PAYERS)
+		report_warn(l, "its sessions name different payers; billed by "
+		    "the rules of %s", *e->payer ? e->payer : "no payer");
 	if (e->notes & NOTE_TWICE)
 		report_warn(l, "a wall time that happens twice (daylight saving "
 		    "ends) was taken as its first occurrence");
