@@ -199,15 +199,23 @@ blank(const char *s, size_t n)
 static ssize_t
 next_line(struct csvread *r, char **line, int *toolong)
 {
-	char *nl;
+	char *nl, *cr, *start, *end;
 	size_t got;
 
 	*toolong = 0;
 	for (;;) {
-		nl = memchr(r->in + r->inpos, '\n', r->inlen - r->inpos);
-		if (nl != NULL) {
-			*line = r->in + r->inpos;
-			got = (size_t)(nl - *line) + 1;
+		start = r->in + r->inpos;
+		end = r->in + r->inlen;
+		nl = memchr(start, '\n', (size_t)(end - start));
+		/* a CR not followed by LF ends a line too (old Mac exports) */
+		cr = memchr(start, '\r', (size_t)((nl ? nl : end) - start));
+		if (cr != NULL && cr + 1 < end && cr[1] != '\n')
+			nl = cr;
+		else if (cr != NULL && cr + 1 == end && nl == NULL && r->ineof)
+			nl = cr;
+		if (nl != NULL && !(nl == cr && cr + 1 == end && !r->ineof)) {
+			*line = start;
+			got = (size_t)(nl - start) + 1;
 			r->inpos += got;
 			return (ssize_t)got;
 		}

@@ -281,6 +281,27 @@ family(struct file *F, const char *code, int day,
 	return rules_why_not(F->o->rules, code, day, fam);
 }
 
+struct named {
+	char	*name;
+	int	 index;
+};
+
+static int
+cmp_named(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : x->index - y->index;
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name,
+	    ((const struct named *)b)->name);
+}
+
 static int
 header(struct file *F, const struct csvrec *rec)
 {
@@ -349,20 +370,30 @@ header(struct file *F, const struct csvrec *rec)
 	for (i = 0; F->same_header && i < F->nheader; i++)
 		F->same_header = strcasecmp(run->header[i], F->header[i]) == 0;
 	if (!F->same_header) {
+		/* by normalized name, sorted once: wide headers cost n log n */
+		struct named *b = xcalloc(F->nheader ? F->nheader : 1, sizeof(*b));
+		struct named key, *hit;
+
+		for (j = 0; j < F->nheader; j++) {
+			b[j].name = norm(F->header[j], strlen(F->header[j]));
+			b[j].index = (int)j;
+		}
+		if (F->nheader > 1)
+			qsort(b, F->nheader, sizeof(*b), cmp_named);
 		F->map = xcalloc(run->nheader, sizeof(*F->map));
 		for (i = 0; i < run->nheader; i++) {
-			char *a = norm(run->header[i], strlen(run->header[i]));
-
-			F->map[i] = -1;
-			for (j = 0; j < F->nheader && F->map[i] < 0; j++) {
-				char *b = norm(F->header[j], strlen(F->header[j]));
-
-				if (strcmp(a, b) == 0)
-					F->map[i] = (int)j;
-				free(b);
-			}
-			free(a);
+			key.name = norm(run->header[i], strlen(run->header[i]));
+			hit = F->nheader ? bsearch(&key, b, F->nheader, sizeof(*b),
+			    cmp_name) : NULL;
+			/* the first column of that name, as a person reads it */
+			while (hit && hit > b && strcmp(hit[-1].name, key.name) == 0)
+				hit--;
+			F->map[i] = hit ? hit->index : -1;
+			free(key.name);
 		}
+		for (j = 0; j < F->nheader; j++)
+			free(b[j].name);
+		free(b);
 	}
 	return 0;
 }
