@@ -199,7 +199,7 @@ time_parse(const char *s, struct clock *c)
 			sign = *p == '-' ? -1 : 1;
 			if ((oh = digits(p + 1, 2)) < 0 || p[3] != ':' ||
 			    (om = digits(p + 4, 2)) < 0 || p[6] != '\0' ||
-			    oh > 18 || om > 59)
+			    oh > 18 || om > 59 || (oh == 18 && om > 0))
 				return -1;
 			c->has_offset = 1;
 			c->offset = sign * (oh * 3600L + om * 60L);

@@ -232,6 +232,22 @@ index_uids(struct reader *R)
 		qsort(R->index, R->nuids, sizeof(*R->index), cmp_uidline);
 }
 
+static void
+free_lines(struct reader *R)
+{
+	size_t i;
+
+	for (i = 0; i < R->nuids; i++)
+		free(R->uids[i]);
+	free(R->uids);
+	free(R->uidline);
+	free(R->index);
+	R->uids = NULL;
+	R->uidline = NULL;
+	R->index = NULL;
+	R->nuids = 0;
+}
+
 static long
 line_of(const struct reader *R, const char *uid)
 {
@@ -989,6 +1005,49 @@ process(struct reader *R, struct ev *evs, size_t n)
 }
 
 /*
+ * libical 3.0 can take seconds and gigabytes on one huge content line (a
+ * fuzzer's finds: a 300 KB line of parameters and commas).  Lines longer
+ * than MAX_ICS_LINE, or with more than MAX_PARAMETERS semicolons, carry
+ * nothing a session needs (at most an attachment), so they are left out
+ * before parsing, folded continuations and all; the count is returned.
+ */
+#define MAX_ICS_LINE	(64 * 1024)
+#define MAX_PARAMETERS	1000
+
+static size_t
+drop_huge_lines(char *text, size_t *len)
+{
+	char *r = text, *w = text, *end = text + *len, *e;
+	size_t dropped = 0, n;
+	int semis;
+
+	while (r < end) {
+		/* one logical line: a line and the lines folded onto it */
+		e = r;
+		semis = 0;
+		for (;;) {
+			while (e < end && *e != '\n')
+				semis += *e++ == ';';
+			if (e < end)
+				e++;
+			if (e >= end || (*e != ' ' && *e != '\t'))
+				break;
+		}
+		n = (size_t)(e - r);
+		if (n > MAX_ICS_LINE || semis > MAX_PARAMETERS)
+			dropped++;
+		else {
+			memmove(w, r, n);
+			w += n;
+		}
+		r = e;
+	}
+	*w = '\0';
+	*len = (size_t)(w - text);
+	return dropped;
+}
+
+/*
  * libical 3.0 prints some parser complaints ("Encountered END before
  * BEGIN") on standard error by itself; what it finds is reported here, in
  * our words, so its own lines are kept off the user's terminal.
@@ -1023,9 +1082,10 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 	icalcomponent *root, *cal;
 	icalcompiter it;
 	struct ev *evs = NULL;
-	size_t n = 0, cap = 0, len = 0, bcap = 0, got, i;
+	size_t n = 0, cap = 0, len = 0, bcap = 0, got;
 	char *text = NULL;
 	const char *zname, *wr;
+	size_t dropped;
 	int status = 0;
 
 	memset(&R, 0, sizeof(R));
@@ -1062,6 +1122,12 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 		free(text);
 		return -1;
 	}
+	scan_lines(&R, text);
+	index_uids(&R);
+	if ((dropped = drop_huge_lines(text, &len)) > 0 && !o->quiet)
+		warnmsg("%s: %zu line%s longer than 64 KiB or with more than %d "
+		    "parameters left out", name, dropped, dropped == 1 ? "" : "s",
+		    MAX_PARAMETERS);
 	root = parse_quietly(text);
 	if (root == NULL || (icalcomponent_isa(root) != ICAL_VCALENDAR_COMPONENT &&
 	    icalcomponent_isa(root) != ICAL_XROOT_COMPONENT)) {
@@ -1070,10 +1136,9 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 		if (root)
 			icalcomponent_free(root);
 		free(text);
+		free_lines(&R);
 		return -1;
 	}
-	scan_lines(&R, text);
-	index_uids(&R);
 
 	if (o->rules->ics_summary_pattern &&
 	    regcomp(&R.pattern, o->rules->ics_summary_pattern, REG_EXTENDED) == 0)
@@ -1127,11 +1192,7 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 	free(text);
 	if (R.has_pattern)
 		regfree(&R.pattern);
-	for (i = 0; i < R.nuids; i++)
-		free(R.uids[i]);
-	free(R.uids);
-	free(R.uidline);
-	free(R.index);
+	free_lines(&R);
 	free(R.floating_name);
 	return status;
 }

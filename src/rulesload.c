@@ -815,6 +815,53 @@ columns_key(struct loader *L, const char *sect, const char *key,
 		}
 }
 
+/*
+ * glibc's regcomp can take gigabytes for a pattern such as ")+++++...":
+ * a summary pattern is short, and one quantifier after another means
+ * nothing in a POSIX extended expression anyway.
+ */
+static int
+tame_pattern(const char *v)
+{
+	const char *p;
+	int bracket = 0, quant = 0;
+
+	if (strlen(v) > 200)
+		return 0;
+	for (p = v; *p; p++) {
+		if (bracket) {
+			if (*p == ']')
+				bracket = 0;
+			continue;
+		}
+		if (*p == '\\' && p[1]) {
+			p++;
+			quant = 0;
+			continue;
+		}
+		if (*p == '[') {
+			bracket = 1;
+			if (p[1] == ']')	/* "[]...]" holds a ] */
+				p++;
+			quant = 0;
+			continue;
+		}
+		if (strchr("+*?{", *p)) {
+			if (quant)
+				return 0;
+			quant = 1;
+			if (*p == '{')
+				while (p[1] && p[1] != '}')
+					p++;
+			if (*p == '{' || p[1] == '}')
+				p += p[1] == '}';
+			continue;
+		}
+		quant = 0;
+	}
+	return 1;
+}
+
 static void
 ics_key(struct loader *L, const char *sect, const char *key, const char *v,
     void *arg)
@@ -832,6 +879,11 @@ ics_key(struct loader *L, const char *sect, const char *key, const char *v,
 			return;
 		}
 	if (strcmp(key, "summary_pattern") == 0) {
+		if (!tame_pattern(v)) {
+			bad(L, sect, key, "too long (over 200 characters) or with "
+			    "repeated quantifiers such as ++; write a simpler pattern");
+			return;
+		}
 		if ((e = regcomp(&re, v, REG_EXTENDED)) != 0) {
 			char buf[128];
 

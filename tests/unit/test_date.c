@@ -54,12 +54,41 @@ test_round_trip(void **state)
 			}
 }
 
+static void
+test_time(void **state)
+{
+	static const char *const bad[] = { "25:10", "12:60", "9:5", "24:00",
+		"13:00 PM", "0:30 AM", "2024-05-01T09:00+18:05",
+		"2024-05-01T09:00-19:00", "2024-05-01T09", "2024-02-30T09:00", "" };
+	struct clock c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (time_parse(bad[i], &c) == 0)
+			fail_msg("'%s' was taken as a time", bad[i]);
+	assert_int_equal(time_parse("9:05 AM", &c), 0);
+	assert_int_equal(c.secs, 9 * 3600 + 5 * 60);
+	assert_int_equal(time_parse("12:15 am", &c), 0);
+	assert_int_equal(c.secs, 15 * 60);
+	assert_int_equal(time_parse("12:15 PM", &c), 0);
+	assert_int_equal(c.secs, 12 * 3600 + 15 * 60);
+	assert_int_equal(time_parse("23:59:59", &c), 0);
+	assert_int_equal(c.secs, 86399);
+	assert_int_equal(time_parse("2024-05-01T09:00-18:00", &c), 0);
+	assert_int_equal(c.offset, -18 * 3600);
+	assert_int_equal(time_parse("2024-05-01 09:30:15Z", &c), 0);
+	assert_true(c.has_date && c.has_offset && c.offset == 0);
+	assert_int_equal(c.secs, 9 * 3600 + 30 * 60 + 15);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_time),
 	};
 
 	return cmocka_run_group_tests_name("date", tests, NULL, NULL);
