@@ -10,32 +10,42 @@
 
 #include "date.h"
 
+/*
+ * Calendars can carry any year at all (a fuzzer's find: an instant from a
+ * garbage DTSTART), so the arithmetic is done wide and the day number
+ * clamped: such dates then fall outside every window.
+ */
 int
-date_from_ymd(int y, int m, int d)
+date_from_ymd(int yy, int m, int d)
 {
-	int era, yoe, doy, doe;
+	long long y = yy, era, yoe, doy, doe, day;
 
 	y -= m <= 2;
 	era = (y >= 0 ? y : y - 399) / 400;
 	yoe = y - era * 400;
 	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	day = era * 146097 + doe - 719468;
+	if (day <= DATE_OPEN_START)
+		return DATE_OPEN_START + 1;
+	if (day >= DATE_OPEN_END)
+		return DATE_OPEN_END - 1;
+	return (int)day;
 }
 
 void
 date_to_ymd(int day, int *y, int *m, int *d)
 {
-	int z = day + 719468, era, doe, yoe, doy, mp;
+	long long z = (long long)day + 719468, era, doe, yoe, doy, mp;
 
 	era = (z >= 0 ? z : z - 146096) / 146097;
 	doe = z - era * 146097;
 	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp + (mp < 10 ? 3 : -9);
-	*y = yoe + era * 400 + (*m <= 2);
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp + (mp < 10 ? 3 : -9));
+	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
 int

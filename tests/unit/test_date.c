@@ -29,6 +29,9 @@ test_parse(void **state)
 	assert_int_equal(date_parse("2000-02-29", &d), 0);
 	assert_int_equal(date_parse("2019-01-01", &d), 0);
 	assert_int_equal(d, 17897);	/* 1546300800 s / 86400 */
+	/* absurd years (a calendar can say anything) clamp, never overflow */
+	assert_true(date_from_ymd(2147483000, 12, 31) < 2147483647);
+	assert_true(date_from_ymd(-2147483000, 1, 1) > -2147483647 - 1);
 }
 
 static void
