@@ -694,6 +694,9 @@ logread_file(const char *name, FILE *fp, const struct logopts *o,
 	} else if (got < 0 || rec->problem != 0 || header(&F, rec) != 0) {
 		if (got < 0)
 			warnmsg("%s: %s", name, strerror(errno));
+		else if (rec->problem & CSVP_TOOLONG)
+			warnmsg("%s:%ld: the header row is longer than 1 MiB", name,
+			    rec->line);
 		else if (rec->problem != 0)
 			warnmsg("%s:%ld: the header row is not CSV text", name,
 			    rec->line);
