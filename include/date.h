@@ -20,6 +20,9 @@ int	date_valid(int y, int m, int d);
 int	date_parse(const char *, int *day);
 /* Write YYYY-MM-DD into buf of DATE_BUFSZ bytes; returns buf. */
 char	*date_format(int day, char *buf);
+/* An instant as YYYY-MM-DDTHH:MM:SSZ into buf of DATE_UTC_BUFSZ bytes. */
+#define DATE_UTC_BUFSZ	32
+char	*date_utc_text(long long t, char *buf);
 /* Today's date in the local time zone of the process (TZ). */
 int	date_today(void);
 

@@ -8,6 +8,8 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "report.h"
 
 enum format { FMT_TABLE, FMT_CSV, FMT_TSV, FMT_JSON };
@@ -15,6 +17,10 @@ enum format { FMT_TABLE, FMT_CSV, FMT_TSV, FMT_JSON };
 /* 0 and *out for "table", "csv", "tsv" or "json"; -1 otherwise. */
 int	output_format_parse(const char *, enum format *);
 void	output_report(const struct report *, enum format, FILE *);
+/* A JSON string; bytes that are not UTF-8 are shown as '?', not dropped. */
+json_t	*output_json_string(const char *);
+/* One field: RFC 4180 quoting for csv, blanks for tabs and newlines in tsv. */
+void	output_field(FILE *, const char *, enum format);
 
 /* One row of `cptunits table`: from `minutes` on, `code` bills `units`. */
 struct output_step {

@@ -34,5 +34,7 @@ size_t	 str_distance(const char *, const char *);
 /* Split s at sep into trimmed, non-empty pieces; *n set.  Caller frees each and the array. */
 char	**str_split(const char *s, int sep, size_t *n);
 void	 str_freev(char **, size_t);
+/* "a, b or c" */
+char	*str_join_or(char **, size_t);
 
 #endif

@@ -53,22 +53,6 @@ emit(const struct options *opt, struct report *rep, int rejected)
 	return rc;
 }
 
-/* "90832, 90834 or 90837" */
-static char *
-code_list(char **codes, size_t n)
-{
-	char *s = xstrdup(""), *t;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		t = xasprintf("%s%s%s", s, i == 0 ? "" : i + 1 == n ? " or " : ", ",
-		    codes[i]);
-		free(s);
-		s = t;
-	}
-	return s;
-}
-
 int
 cmd_calc(const struct options *opt, const struct rules *r, int argc,
     char **argv)
@@ -98,7 +82,7 @@ cmd_calc(const struct options *opt, const struct rules *r, int argc,
 
 	reason = rules_why_not(r, argv[1], opt->date, &f);
 	if (reason == NULL && f->kind == KIND_ADDON) {
-		list = code_list(f->requires, f->nrequires);
+		list = str_join_or(f->requires, f->nrequires);
 		reason = xasprintf("code %s is an add-on: it bills only with %s "
 		    "for the same patient and date", f->code[0], list);
 		free(list);
@@ -173,7 +157,7 @@ shape(const struct rules_family *f)
 	case KIND_UNTIMED:
 		return xasprintf("%s, one unit per session", f->code[0]);
 	case KIND_ADDON:
-		list = code_list(f->requires, f->nrequires);
+		list = str_join_or(f->requires, f->nrequires);
 		s = xasprintf("%s, one unit per session with %s for the same "
 		    "patient and date", f->code[0], list);
 		free(list);

@@ -4,6 +4,7 @@
  * date, no tables, no time zone).
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -244,4 +245,17 @@ time_parse(const char *s, struct clock *c)
 		c->secs = t;
 	}
 	return 0;
+}
+
+char *
+date_utc_text(long long t, char *buf)
+{
+	long long day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	long sec = (long)(t - day * 86400);
+	char d[DATE_BUFSZ];
+
+	snprintf(buf, DATE_UTC_BUFSZ, "%sT%02ld:%02ld:%02ldZ",
+	    date_format(day < -2147483647LL ? -2147483647 : day > 2147483646LL ?
+	    2147483646 : (int)day, d), sec / 3600, sec / 60 % 60, sec % 60);
+	return buf;
 }

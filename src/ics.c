@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
 #include <libical/ical.h>
 
 #include "date.h"
@@ -664,17 +665,6 @@ keep_occurrence(struct reader *R, const char *uid, long long start,
 	o->patient = xstrdup(patient ? patient : "");
 }
 
-static void
-utc_text(long long t, char *buf, size_t len)
-{
-	char d[DATE_BUFSZ];
-	long long day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-	long s = (long)(t - day * 86400);
-
-	snprintf(buf, len, "%sT%02ld:%02ld:%02ldZ", date_format((int)day, d),
-	    s / 3600, s / 60 % 60, s % 60);
-}
-
 /*
  * Bill the occurrences of one event component (a master's instances, or
  * an override alone): map its properties, check, and pool each one whose
@@ -763,8 +753,8 @@ bill(struct reader *R, const struct ev *e, const struct insts *in,
 		s.payer = o->payer ? o->payer : payer;
 		s.provider = prov;
 		s.source = e->uid;
-		utc_text(s.start, st, sizeof(st));
-		utc_text(s.end, et, sizeof(et));
+		date_utc_text(s.start, st);
+		date_utc_text(s.end, et);
 		s.start_text = st;
 		s.end_text = et;
 		if (local_day(s.end - 1, zone) != day)
@@ -1207,26 +1197,6 @@ cmp_occ(const void *a, const void *b)
 	return strcmp(x->uid, y->uid);
 }
 
-static void
-sv_field(FILE *fp, const char *s, enum format f)
-{
-	const char *p;
-
-	if (f == FMT_TSV || strpbrk(s, ",\"\r\n") == NULL) {
-		for (p = s; *p; p++)
-			fputc(f == FMT_TSV && (*p == '\t' || *p == '\n' ||
-			    *p == '\r') ? ' ' : *p, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (p = s; *p; p++) {
-		if (*p == '"')
-			fputc('"', fp);
-		fputc(*p, fp);
-	}
-	fputc('"', fp);
-}
-
 void
 ics_write_occurrences(struct icsrun *run, enum format f, FILE *fp)
 {
@@ -1236,45 +1206,35 @@ ics_write_occurrences(struct icsrun *run, enum format f, FILE *fp)
 	if (run->nocc > 1)
 		qsort(run->occ, run->nocc, sizeof(*run->occ), cmp_occ);
 	if (f == FMT_JSON) {
-		fputs("[", fp);
+		json_t *all = json_array(), *o;
+
 		for (i = 0; i < run->nocc; i++) {
-			utc_text(run->occ[i].start, t, sizeof(t));
-			fprintf(fp, "%s\n  {\"uid\": ", i ? "," : "");
-			/* JSON strings through the same escaping as sv_field would
-			   not do: write them plainly escaped */
-			fputc('"', fp);
-			for (const char *p = run->occ[i].uid; *p; p++) {
-				if (*p == '"' || *p == '\\')
-					fputc('\\', fp);
-				if ((unsigned char)*p < 0x20)
-					fprintf(fp, "\\u%04x", (unsigned char)*p);
-				else
-					fputc(*p, fp);
-			}
-			fprintf(fp, "\", \"start\": \"%s\", \"minutes\": %ld, "
-			    "\"code\": \"%s\", \"patient\": \"", t,
-			    run->occ[i].minutes, run->occ[i].code);
-			for (const char *p = run->occ[i].patient; *p; p++) {
-				if (*p == '"' || *p == '\\')
-					fputc('\\', fp);
-				if ((unsigned char)*p < 0x20)
-					fprintf(fp, "\\u%04x", (unsigned char)*p);
-				else
-					fputc(*p, fp);
-			}
-			fputs("\"}", fp);
+			o = json_object();
+			json_object_set_new(o, "uid", output_json_string(run->occ[i].uid));
+			json_object_set_new(o, "start", json_string(
+			    date_utc_text(run->occ[i].start, t)));
+			json_object_set_new(o, "minutes",
+			    json_integer(run->occ[i].minutes));
+			json_object_set_new(o, "code",
+			    output_json_string(run->occ[i].code));
+			json_object_set_new(o, "patient",
+			    output_json_string(run->occ[i].patient));
+			json_array_append_new(all, o);
 		}
-		fputs(run->nocc ? "\n]\n" : "]\n", fp);
+		json_dumpf(all, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+		    JSON_ENSURE_ASCII);
+		fputc('\n', fp);
+		json_decref(all);
 		return;
 	}
 	fprintf(fp, "uid%cstart%cminutes%ccode%cpatient\n", sep, sep, sep, sep);
 	for (i = 0; i < run->nocc; i++) {
-		utc_text(run->occ[i].start, t, sizeof(t));
-		sv_field(fp, run->occ[i].uid, f);
+		date_utc_text(run->occ[i].start, t);
+		output_field(fp, run->occ[i].uid, f);
 		fprintf(fp, "%c%s%c%ld%c", sep, t, sep, run->occ[i].minutes, sep);
-		sv_field(fp, run->occ[i].code, f);
+		output_field(fp, run->occ[i].code, f);
 		fputc(sep, fp);
-		sv_field(fp, run->occ[i].patient, f);
+		output_field(fp, run->occ[i].patient, f);
 		fputc('\n', fp);
 	}
 }

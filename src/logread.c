@@ -15,6 +15,7 @@
 #include "date.h"
 #include "diag.h"
 #include "logread.h"
+#include "output.h"
 #include "strutil.h"
 
 /* Header names practice systems export, normalized (see norm()). */
@@ -398,17 +399,6 @@ header(struct file *F, const struct csvrec *rec)
 	return 0;
 }
 
-static void
-utc_text(long long t, char *buf, size_t len)
-{
-	char d[DATE_BUFSZ];
-	long long day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-	long s = (long)(t - day * 86400);
-
-	snprintf(buf, len, "%sT%02ld:%02ld:%02ldZ", date_format((int)day, d),
-	    s / 3600, s / 60 % 60, s % 60);
-}
-
 /*
  * The instant of a start or end field.  day is the date it falls on when
  * the field has no date of its own.  0, or -1 with a reason in *why.
@@ -645,8 +635,8 @@ row(struct file *F, const struct csvrec *rec)
 		s.source = src;
 	}
 	if (s.timed && F->run->report->by_session) {
-		utc_text(s.start, st, sizeof(st));
-		utc_text(s.end, et, sizeof(et));
+		date_utc_text(s.start, st);
+		date_utc_text(s.end, et);
 		s.start_text = st;
 		s.end_text = et;
 	}
@@ -745,27 +735,6 @@ logread_free_tag(void *vtag)
 	free(tag);
 }
 
-static void
-csv_field(FILE *fp, const char *s)
-{
-	const char *p;
-
-	if (strpbrk(s, ",\"\r\n") == NULL && *s != ' ' && *s != '\0' &&
-	    s[strlen(s) - 1] != ' ') {
-		fputs(s, fp);
-		return;
-	}
-	if (*s == '\0')
-		return;
-	fputc('"', fp);
-	for (p = s; *p; p++) {
-		if (*p == '"')
-			fputc('"', fp);
-		fputc(*p, fp);
-	}
-	fputc('"', fp);
-}
-
 void
 logread_write_rejects(const struct logrun *run, FILE *fp)
 {
@@ -774,14 +743,14 @@ logread_write_rejects(const struct logrun *run, FILE *fp)
 	fputs("reason", fp);
 	for (i = 0; i < run->nheader; i++) {
 		fputc(',', fp);
-		csv_field(fp, run->header[i]);
+		output_field(fp, run->header[i], FMT_CSV);
 	}
 	fputs("\r\n", fp);
 	for (i = 0; i < run->nrows; i++) {
-		csv_field(fp, run->rows[i].reason);
+		output_field(fp, run->rows[i].reason, FMT_CSV);
 		for (j = 0; j < run->rows[i].n; j++) {
 			fputc(',', fp);
-			csv_field(fp, run->rows[i].field[j]);
+			output_field(fp, run->rows[i].field[j], FMT_CSV);
 		}
 		fputs("\r\n", fp);
 	}

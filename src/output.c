@@ -27,18 +27,20 @@ output_format_parse(const char *s, enum format *out)
 	return -1;
 }
 
-/* One field: RFC 4180 quoting for csv; tabs and newlines blanked for tsv. */
-static void
-field(FILE *fp, const char *s, enum format f)
+void
+output_field(FILE *fp, const char *s, enum format f)
 {
 	const char *p;
+	size_t n = strlen(s);
 
 	if (f == FMT_TSV) {
 		for (p = s; *p; p++)
 			fputc(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p, fp);
 		return;
 	}
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	/* blanks at either end are quoted too, so a CSV reader keeps them */
+	if (strpbrk(s, ",\"\r\n") == NULL && (n == 0 || (s[0] != ' ' &&
+	    s[n - 1] != ' ' && s[0] != '\t' && s[n - 1] != '\t'))) {
 		fputs(s, fp);
 		return;
 	}
@@ -56,8 +58,8 @@ field(FILE *fp, const char *s, enum format f)
  * not checked as a log's rows are): bytes that are not are shown as '?',
  * never dropped with their key.
  */
-static json_t *
-jstr(const char *s)
+json_t *
+output_json_string(const char *s)
 {
 	json_t *j = json_string(s);
 	char *copy, *p;
@@ -123,19 +125,19 @@ write_sv(const struct report *r, enum format f, FILE *fp)
 	for (i = 0; i < r->nlines; i++) {
 		l = &r->lines[i];
 		for (j = 0; j < l->ncodes; j++) {
-			field(fp, l->patient, f);
+			output_field(fp, l->patient, f);
 			fprintf(fp, "%c%s%c", sep, date_format(l->date, d), sep);
-			field(fp, l->family, f);
+			output_field(fp, l->family, f);
 			fprintf(fp, "%c%ld%c", sep, l->minutes, sep);
-			field(fp, l->codes[j].code, f);
+			output_field(fp, l->codes[j].code, f);
 			fprintf(fp, "%c%d", sep, l->codes[j].units);
 			if (r->by_session) {
 				fputc(sep, fp);
-				field(fp, l->start ? l->start : "", f);
+				output_field(fp, l->start ? l->start : "", f);
 				fputc(sep, fp);
-				field(fp, l->end ? l->end : "", f);
+				output_field(fp, l->end ? l->end : "", f);
 				fputc(sep, fp);
-				field(fp, l->source ? l->source : "", f);
+				output_field(fp, l->source ? l->source : "", f);
 			}
 			fputc('\n', fp);
 		}
@@ -157,16 +159,16 @@ write_json(const struct report *r, FILE *fp)
 		l = &r->lines[i];
 		line = json_object();
 		json_object_set_new(line, "patient", *l->patient ?
-		    jstr(l->patient) : json_null());
+		    output_json_string(l->patient) : json_null());
 		json_object_set_new(line, "date",
-		    jstr(date_format(l->date, d)));
-		json_object_set_new(line, "family", jstr(l->family));
+		    output_json_string(date_format(l->date, d)));
+		json_object_set_new(line, "family", output_json_string(l->family));
 		json_object_set_new(line, "minutes", json_integer(l->minutes));
 		codes = json_array();
 		for (k = 0; k < l->ncodes; k++) {
 			j = json_object();
 			json_object_set_new(j, "code",
-			    jstr(l->codes[k].code));
+			    output_json_string(l->codes[k].code));
 			json_object_set_new(j, "units",
 			    json_integer(l->codes[k].units));
 			json_array_append_new(codes, j);
@@ -176,15 +178,15 @@ write_json(const struct report *r, FILE *fp)
 		    json_integer(l->next) : json_null());
 		if (r->by_session) {
 			json_object_set_new(line, "start",
-			    jstr(l->start ? l->start : ""));
+			    output_json_string(l->start ? l->start : ""));
 			json_object_set_new(line, "end",
-			    jstr(l->end ? l->end : ""));
+			    output_json_string(l->end ? l->end : ""));
 			json_object_set_new(line, "source",
-			    jstr(l->source ? l->source : ""));
+			    output_json_string(l->source ? l->source : ""));
 		}
 		warn = json_array();
 		for (k = 0; k < l->nwarnings; k++)
-			json_array_append_new(warn, jstr(l->warnings[k]));
+			json_array_append_new(warn, output_json_string(l->warnings[k]));
 		json_object_set_new(line, "warnings", warn);
 		json_array_append_new(lines, line);
 	}
@@ -207,16 +209,16 @@ write_json(const struct report *r, FILE *fp)
 	rejects = json_array();
 	for (i = 0; i < r->nrejects; i++) {
 		j = json_object();
-		json_object_set_new(j, "file", jstr(r->rejects[i].file));
+		json_object_set_new(j, "file", output_json_string(r->rejects[i].file));
 		json_object_set_new(j, "line", r->rejects[i].line > 0 ?
 		    json_integer(r->rejects[i].line) : json_null());
-		json_object_set_new(j, "reason", jstr(r->rejects[i].reason));
+		json_object_set_new(j, "reason", output_json_string(r->rejects[i].reason));
 		json_array_append_new(rejects, j);
 	}
 	json_object_set_new(root, "rejects", rejects);
 	warn = json_array();
 	for (i = 0; i < r->nnotes; i++)
-		json_array_append_new(warn, jstr(r->notes[i]));
+		json_array_append_new(warn, output_json_string(r->notes[i]));
 	json_object_set_new(root, "notes", warn);
 
 	json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
@@ -339,21 +341,21 @@ steps_json(const struct output_steps *s, FILE *fp)
 	char d[DATE_BUFSZ];
 	size_t i;
 
-	json_object_set_new(root, "family", jstr(s->family));
-	json_object_set_new(root, "name", jstr(s->name));
-	json_object_set_new(root, "kind", jstr(s->kind));
+	json_object_set_new(root, "family", output_json_string(s->family));
+	json_object_set_new(root, "name", output_json_string(s->name));
+	json_object_set_new(root, "kind", output_json_string(s->kind));
 	json_object_set_new(root, "description", s->description ?
-	    jstr(s->description) : json_null());
-	json_object_set_new(root, "definition", jstr(s->shape));
+	    output_json_string(s->description) : json_null());
+	json_object_set_new(root, "definition", output_json_string(s->shape));
 	json_object_set_new(root, "rounding", s->rounding ?
-	    jstr(s->rounding) : json_null());
+	    output_json_string(s->rounding) : json_null());
 	json_object_set_new(root, "effective_from", s->from == INT_MIN ?
-	    json_null() : jstr(date_format(s->from, d)));
+	    json_null() : output_json_string(date_format(s->from, d)));
 	json_object_set_new(root, "effective_to", s->to == INT_MAX ?
-	    json_null() : jstr(date_format(s->to, d)));
+	    json_null() : output_json_string(date_format(s->to, d)));
 	for (i = 0; i < s->nsteps; i++) {
 		j = json_object();
-		json_object_set_new(j, "code", jstr(s->steps[i].code));
+		json_object_set_new(j, "code", output_json_string(s->steps[i].code));
 		json_object_set_new(j, "units", json_integer(s->steps[i].units));
 		json_object_set_new(j, "minutes", json_integer(s->steps[i].minutes));
 		json_array_append_new(steps, j);

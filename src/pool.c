@@ -388,21 +388,6 @@ pairs(const struct entry *p, const struct rules_family *addon,
 	return 0;
 }
 
-static char *
-code_list(char **codes, size_t n)
-{
-	char *s = xstrdup(""), *t;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		t = xasprintf("%s%s%s", s, i == 0 ? "" : i + 1 == n ? " or " : ", ",
-		    codes[i]);
-		free(s);
-		s = t;
-	}
-	return s;
-}
-
 static void
 add_line(struct report *rep, struct entry *e, const struct rule *rule,
     long minutes, long order)
@@ -498,7 +483,7 @@ pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
 				e->loose += e->adds[j].seconds;
 				continue;
 			}
-			list = code_list(e->fam->requires, e->fam->nrequires);
+			list = str_join_or(e->fam->requires, e->fam->nrequires);
 			why = xasprintf("code: %s is an add-on, and no %s is billed "
 			    "for this patient on this date%s",
 			    e->fam->code[0], list, *e->adds[j].provider ?

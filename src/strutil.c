@@ -213,3 +213,18 @@ str_freev(char **v, size_t n)
 		free(v[i]);
 	free(v);
 }
+
+char *
+str_join_or(char **v, size_t n)
+{
+	char *s = xstrdup(""), *t;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		t = xasprintf("%s%s%s", s, i == 0 ? "" : i + 1 == n ? " or " : ", ",
+		    v[i]);
+		free(s);
+		s = t;
+	}
+	return s;
+}
