@@ -343,6 +343,63 @@ cmd_rules(const struct options *opt, const struct rules *r, int argc,
 	return rc;
 }
 
+/*
+ * Read each named input ("-" is standard input) with fn; a file that
+ * cannot be opened or used is reported and the others are read all the
+ * same.  Returns 1 when any could not be, else 0.
+ */
+typedef int input_fn(const char *name, FILE *fp, void *ctx);
+
+static int
+each_input(int argc, char **argv, input_fn *fn, void *ctx)
+{
+	const char *name;
+	FILE *fp;
+	int i, io = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			name = "(standard input)";
+			fp = stdin;
+		} else if ((fp = fopen(name = argv[i], "r")) == NULL) {
+			warnmsg("%s: %s", name, strerror(errno));
+			io = 1;
+			continue;
+		}
+		if (fn(name, fp, ctx) != 0)
+			io = 1;
+		if (fp != stdin)
+			fclose(fp);
+	}
+	return io;
+}
+
+struct log_ctx {
+	const struct logopts	*o;
+	struct logrun		*run;
+};
+
+static int
+read_log(const char *name, FILE *fp, void *vctx)
+{
+	struct log_ctx *c = vctx;
+
+	return logread_file(name, fp, c->o, c->run);
+}
+
+struct ics_ctx {
+	const struct icsopts	*o;
+	struct icsrun		*run;
+};
+
+static int
+read_ics(const char *name, FILE *fp, void *vctx)
+{
+	struct ics_ctx *c = vctx;
+
+	return ics_read_file(name, fp, c->o, c->run);
+}
+
 /* The zone of a log's local times: --tz, [log] timezone, $TZ, else UTC. */
 static const struct tz *
 log_zone(const struct options *opt, const struct rules *r)
@@ -368,9 +425,7 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	struct logopts o;
 	struct outfile out;
 	struct diag errs = { 0 };
-	const char *name;
-	FILE *fp;
-	int i, io = 0, rc;
+	int io = 0, rc;
 
 	if (argc < 1) {
 		warnmsg("log: expected one or more FILEs ('-' for standard input)");
@@ -393,23 +448,7 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	run.report = &rep;
 	run.pool = pool_new(r, opt->by_session, logread_free_tag);
 
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "-") == 0) {
-			name = "(standard input)";
-			fp = stdin;
-		} else {
-			name = argv[i];
-			if ((fp = fopen(name, "r")) == NULL) {
-				warnmsg("%s: %s", name, strerror(errno));
-				io = 1;
-				continue;
-			}
-		}
-		if (logread_file(name, fp, &o, &run) != 0)
-			io = 1;
-		if (fp != stdin)
-			fclose(fp);
-	}
+	io = each_input(argc, argv, read_log, &(struct log_ctx){ &o, &run });
 	pool_bill(run.pool, &rep, logread_late_reject, &run);
 	rep.minutes = (long)(run.seconds / 60);
 	rep.outside = run.outside;
@@ -447,10 +486,9 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 	struct icsopts o;
 	struct outfile out;
 	struct diag errs = { 0 };
-	const char *name;
 	char d[DATE_BUFSZ];
-	FILE *fp;
-	int i, io = 0, rc = EXIT_ALL_ACCEPTED, start;
+	size_t i;
+	int io = 0, rc = EXIT_ALL_ACCEPTED, start;
 
 	if (argc < 1) {
 		warnmsg("ics: expected one or more FILEs ('-' for standard input)");
@@ -480,23 +518,7 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 	memset(&run, 0, sizeof(run));
 	run.report = &rep;
 	run.pool = pool_new(r, opt->by_session, ics_free_tag);
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "-") == 0) {
-			name = "(standard input)";
-			fp = stdin;
-		} else {
-			name = argv[i];
-			if ((fp = fopen(name, "r")) == NULL) {
-				warnmsg("%s: %s", name, strerror(errno));
-				io = 1;
-				continue;
-			}
-		}
-		if (ics_read_file(name, fp, &o, &run) != 0)
-			io = 1;
-		if (fp != stdin)
-			fclose(fp);
-	}
+	io = each_input(argc, argv, read_ics, &(struct ics_ctx){ &o, &run });
 	if (run.cancelled)
 		report_note(&rep, "%ld cancelled occurrence%s dropped",
 		    run.cancelled, run.cancelled == 1 ? "" : "s");
@@ -507,7 +529,7 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 		report_note(&rep, "%ld never-ending series cut at the horizon, "
 		    "%s (horizon_days %d); give --to to choose", run.cut,
 		    date_format(o.horizon, d), r->ics_horizon_days);
-	for (i = 0; !opt->quiet && (size_t)i < rep.nnotes; i++)
+	for (i = 0; !opt->quiet && i < rep.nnotes; i++)
 		warnmsg("note: %s", rep.notes[i]);
 	if (opt->occurrences) {
 		if (outfile_open(&out, opt->output, &errs) != 0)
