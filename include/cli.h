@@ -8,6 +8,7 @@
 struct cli_option {
 	const char	*name;		/* long name */
 	int		 letter;	/* short letter, or 0 */
+	int		 id;		/* what getopt_long returns for it */
 	const char	*arg;		/* metavariable, or NULL for a flag */
 	const char	*commands;	/* "all", or the commands it serves */
 	const char	*help;

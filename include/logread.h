@@ -20,7 +20,6 @@ struct logopts {
 	const struct tz		*zone;		/* local times are in this zone */
 	const char		*payer;		/* --payer: every row's payer */
 	int			 from, to;	/* dates of service, from <= d < to */
-	int			 quiet;		/* no notes on standard error */
 	int			 keep_rejects;	/* keep rows for --rejects */
 };
 

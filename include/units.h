@@ -77,8 +77,6 @@ int	units_threshold(enum rule_mode, int unit_minutes);
  */
 void	units_compute(const struct rule *r, long minutes, int sessions,
 	    struct units_result *out);
-/* Units for code index i (0 or 1) before any cap, for tables. */
-long	units_raw(const struct rule *r, long minutes, int i);
 /*
  * The minutes at which code index i earns its n-th unit (n >= 1) under a
  * timed rule; -1 when it never does (a base code's second unit).

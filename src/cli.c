@@ -27,63 +27,34 @@ enum {
 };
 
 const struct cli_option cli_options[] = {
-	{ "config", 'c', "FILE", "all", "read the rules from FILE" },
-	{ "payer", 'p', "NAME", "all", "bill by the rules of payer NAME" },
-	{ "format", 'f', "FORMAT", "all",
+	{ "config", 'c', 'c', "FILE", "all", "read the rules from FILE" },
+	{ "payer", 'p', 'p', "NAME", "all", "bill by the rules of payer NAME" },
+	{ "format", 'f', 'f', "FORMAT", "all",
 	  "table, csv, tsv or json (default: table on a terminal, else csv)" },
-	{ "output", 'o', "FILE", "all",
+	{ "output", 'o', 'o', "FILE", "all",
 	  "write to FILE, replaced only when the output is complete" },
-	{ "from", 0, "DATE", "log ics", "only dates of service on or after DATE" },
-	{ "to", 0, "DATE", "log ics", "only dates of service before DATE" },
-	{ "by", 0, "day|session", "log ics",
+	{ "from", 0, OPT_FROM, "DATE", "log ics", "only dates of service on or after DATE" },
+	{ "to", 0, OPT_TO, "DATE", "log ics", "only dates of service before DATE" },
+	{ "by", 0, OPT_BY, "day|session", "log ics",
 	  "pool minutes per patient-day (day) or round each session alone" },
-	{ "rejects", 0, "FILE", "log",
+	{ "rejects", 0, OPT_REJECTS, "FILE", "log",
 	  "write rejected rows to FILE, with a reason column, to fix and re-run" },
-	{ "occurrences", 0, NULL, "ics",
+	{ "occurrences", 0, OPT_OCCURRENCES, NULL, "ics",
 	  "list each occurrence (uid,start,minutes,code,patient) instead" },
-	{ "date", 0, "DATE", "calc table",
+	{ "date", 0, OPT_DATE, "DATE", "calc table",
 	  "the date of service whose rules apply (default: today)" },
-	{ "technicians", 0, "N", "calc", "technicians present, for min_technicians" },
-	{ "participants", 0, "N", "calc", "participants, for max_participants" },
-	{ "tz", 0, "ZONE", "all",
+	{ "technicians", 0, OPT_TECHNICIANS, "N", "calc", "technicians present, for min_technicians" },
+	{ "participants", 0, OPT_PARTICIPANTS, "N", "calc", "participants, for max_participants" },
+	{ "tz", 0, OPT_TZ, "ZONE", "all",
 	  "the zone of local times in logs, and of today's date" },
-	{ "check", 0, NULL, "rules", "check the rules (or FILE) and say so" },
-	{ "strict", 0, NULL, "calc log", "write nothing when a record is rejected" },
-	{ "quiet", 'q', NULL, "all", "no warnings or notes on standard error" },
-	{ "help", 'h', NULL, "all", "print this help and exit" },
-	{ "version", 0, NULL, "all", "print the version and exit" },
-	{ NULL, 0, NULL, NULL, NULL }
+	{ "check", 0, OPT_CHECK, NULL, "rules", "check the rules (or FILE) and say so" },
+	{ "strict", 0, OPT_STRICT, NULL, "calc log ics",
+	  "write nothing when a record is rejected" },
+	{ "quiet", 'q', 'q', NULL, "all", "no warnings or notes on standard error" },
+	{ "help", 'h', 'h', NULL, "all", "print this help and exit" },
+	{ "version", 0, OPT_VERSION, NULL, "all", "print the version and exit" },
+	{ NULL, 0, 0, NULL, NULL, NULL }
 };
-
-static int
-option_value(const struct cli_option *o)
-{
-	if (o->letter)
-		return o->letter;
-	if (strcmp(o->name, "date") == 0)
-		return OPT_DATE;
-	if (strcmp(o->name, "technicians") == 0)
-		return OPT_TECHNICIANS;
-	if (strcmp(o->name, "participants") == 0)
-		return OPT_PARTICIPANTS;
-	if (strcmp(o->name, "check") == 0)
-		return OPT_CHECK;
-	if (strcmp(o->name, "strict") == 0)
-		return OPT_STRICT;
-	if (strcmp(o->name, "tz") == 0)
-		return OPT_TZ;
-	if (strcmp(o->name, "from") == 0)
-		return OPT_FROM;
-	if (strcmp(o->name, "to") == 0)
-		return OPT_TO;
-	if (strcmp(o->name, "by") == 0)
-		return OPT_BY;
-	if (strcmp(o->name, "rejects") == 0)
-		return OPT_REJECTS;
-	if (strcmp(o->name, "occurrences") == 0)
-		return OPT_OCCURRENCES;
-	return OPT_VERSION;
-}
 
 static void
 usage(FILE *fp)
@@ -172,7 +143,7 @@ cli_main(int argc, char **argv)
 		longopts[n].name = o->name;
 		longopts[n].has_arg = o->arg ? required_argument : no_argument;
 		longopts[n].flag = NULL;
-		longopts[n].val = option_value(o);
+		longopts[n].val = o->id;
 		if (o->letter) {
 			*p++ = (char)o->letter;
 			if (o->arg)

@@ -439,7 +439,6 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	o.payer = opt->payer;
 	o.from = opt->from;
 	o.to = opt->to;
-	o.quiet = opt->quiet;
 	o.keep_rejects = opt->rejects != NULL;
 
 	memset(&rep, 0, sizeof(rep));

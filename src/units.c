@@ -37,7 +37,8 @@ each_units(long t, int u, int t0, int t1)
 	return t / u + (t % u >= t1);
 }
 
-long
+/* Units of code index i (0 or 1) before any cap. */
+static long
 units_raw(const struct rule *r, long t, int i)
 {
 	long extra;
