@@ -25,9 +25,14 @@
 #define TABLE_MINUTES	(8 * 60)
 #define MAX_CALC_MINUTES 100000
 
-/* Write a report through -o, or standard output; --strict writes nothing. */
+/*
+ * Write a report through -o, or standard output; --strict writes nothing.
+ * When an input could not be read (io), a file named by -o keeps what it
+ * held: the run is incomplete, and an earlier complete output is worth
+ * more than a partial one (SPEC §4).
+ */
 static int
-emit(const struct options *opt, struct report *rep, int rejected)
+emit(const struct options *opt, struct report *rep, int rejected, int io)
 {
 	struct outfile out;
 	struct diag errs = { 0 };
@@ -45,12 +50,42 @@ emit(const struct options *opt, struct report *rep, int rejected)
 	}
 	report_sort(rep);
 	output_report(rep, opt->format, out.fp);
-	if (outfile_close(&out, 1, &errs) != 0) {
+	if (io && out.tmp != NULL)
+		warnmsg("%s: not replaced: an input could not be read", out.shown);
+	if (outfile_close(&out, !(io && out.tmp != NULL), &errs) != 0) {
 		diag_print(&errs, stderr);
 		diag_free(&errs);
 		return EXIT_IO;
 	}
-	return rc;
+	return io ? EXIT_IO : rc;
+}
+
+/*
+ * -o and --rejects must not name each other or an input: replacing the
+ * log being billed with its own report loses the log.  2 with a message,
+ * else 0.
+ */
+static int
+outputs_clash(const struct options *opt, int argc, char **argv)
+{
+	int i;
+
+	if (opt->output && opt->rejects &&
+	    outfile_same(opt->output, opt->rejects)) {
+		warnmsg("-o and --rejects name the same file '%s'", opt->rejects);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < argc; i++) {
+		if (outfile_same(opt->rejects, argv[i])) {
+			warnmsg("--rejects '%s' is one of the inputs", opt->rejects);
+			return EXIT_USAGE;
+		}
+		if (outfile_same(opt->output, argv[i])) {
+			warnmsg("-o '%s' is one of the inputs", opt->output);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
 }
 
 int
@@ -99,7 +134,7 @@ cmd_calc(const struct options *opt, const struct rules *r, int argc,
 		report_reject(&rep, "calc", 0, "%s", reason);
 		warnmsg("calc: %s", reason);
 		free(reason);
-		rc = emit(opt, &rep, 1);
+		rc = emit(opt, &rep, 1, 0);
 		report_free(&rep);
 		return rc;
 	}
@@ -120,7 +155,7 @@ cmd_calc(const struct options *opt, const struct rules *r, int argc,
 	for (i = 0; !opt->quiet && i < rep.nlines; i++)
 		for (j = 0; j < rep.lines[i].nwarnings; j++)
 			warnmsg("calc: %s", rep.lines[i].warnings[j]);
-	rc = emit(opt, &rep, 0);
+	rc = emit(opt, &rep, 0, 0);
 	report_free(&rep);
 	pool_free(pool);	/* after the report, which borrows its strings */
 	return rc;
@@ -432,6 +467,8 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 		fputs("usage: cptunits [options] log FILE...\n", stderr);
 		return EXIT_USAGE;
 	}
+	if (outputs_clash(opt, argc, argv) != 0)
+		return EXIT_USAGE;
 	memset(&o, 0, sizeof(o));
 	o.rules = r;
 	if ((o.zone = log_zone(opt, r)) == NULL)
@@ -458,16 +495,20 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	/* the rejects file is written even under --strict: it is the fix */
 	if (opt->rejects) {
 		if (outfile_open(&out, opt->rejects, &errs) != 0)
-			io = 1;
+			io = 2;
 		else {
 			logread_write_rejects(&run, out.fp);
-			if (outfile_close(&out, 1, &errs) != 0)
-				io = 1;
+			if (io && out.tmp != NULL)
+				warnmsg("%s: not replaced: an input could not be "
+				    "read", out.shown);
+			if (outfile_close(&out, !(io && out.tmp != NULL),
+			    &errs) != 0)
+				io = 2;
 		}
 		diag_print(&errs, stderr);
 		diag_free(&errs);
 	}
-	rc = emit(opt, &rep, (int)rep.nrejects);
+	rc = emit(opt, &rep, (int)rep.nrejects, io == 1);
 	if (io && rc != EXIT_IO)
 		rc = EXIT_IO;
 	pool_free(run.pool);
@@ -494,6 +535,8 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 		fputs("usage: cptunits [options] ics FILE...\n", stderr);
 		return EXIT_USAGE;
 	}
+	if (outputs_clash(opt, argc, argv) != 0)
+		return EXIT_USAGE;
 	memset(&o, 0, sizeof(o));
 	o.rules = r;
 	o.zone = opt->tz;
@@ -535,7 +578,11 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 			io = 1;
 		else {
 			ics_write_occurrences(&run, opt->format, out.fp);
-			if (outfile_close(&out, 1, &errs) != 0)
+			if (io && out.tmp != NULL)
+				warnmsg("%s: not replaced: an input could not be "
+				    "read", out.shown);
+			if (outfile_close(&out, !(io && out.tmp != NULL),
+			    &errs) != 0)
 				io = 1;
 			if (rep.nrejects > 0)
 				rc = EXIT_REJECTED;
@@ -548,7 +595,7 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 			warnmsg("%ld record%s: %ld accepted, %zu rejected",
 			    rep.records, rep.records == 1 ? "" : "s", rep.accepted,
 			    rep.nrejects);
-		rc = emit(opt, &rep, (int)rep.nrejects);
+		rc = emit(opt, &rep, (int)rep.nrejects, io);
 	}
 	if (io && rc != EXIT_IO)
 		rc = EXIT_IO;
