@@ -17,8 +17,14 @@ enum tz_result {
 	TZ_TWICE	/* it happens twice; the first instant was taken */
 };
 
+/* 1 when name is a zone of the database (checked before any lookup). */
+int		 tz_valid_name(const char *name);
 /* A zone by IANA name ("UTC" always exists), or NULL when unknown. */
 const struct tz	*tz_find(const char *name);
+/* $TZ as a database name ("UTC" for UTC0 and the like), or NULL. */
+const char	*tz_env_name(void);
+/* The zone of $TZ: by name, else the C library's reading; UTC if unset. */
+const struct tz	*tz_from_env(void);
 const char	*tz_name(const struct tz *);
 /* Local (day number, seconds into the day) to seconds since the epoch. */
 enum tz_result	 tz_to_utc(const struct tz *, int day, long secs,

@@ -234,6 +234,21 @@ cli_main(int argc, char **argv)
 	else if (output_format_parse(format, &opt.format) != 0)
 		return usage_error("-f: unknown format '%s'; expected table, csv, "
 		    "tsv or json", format);
+	/*
+	 * A TZ that is neither a zone of the database, nor a path into it,
+	 * nor a POSIX rule string would have the C library open it as a file
+	 * ("../../dev/stdin" blocks): it is replaced by UTC, and said so.
+	 */
+	if ((p = getenv("TZ")) != NULL && tz_env_name() == NULL &&
+	    (strchr(p, '/') != NULL || strstr(p, "..") != NULL)) {
+		if (!opt.quiet)
+			warnmsg("TZ '%.100s' is not a zone of the database; UTC "
+			    "taken", p);
+		if (setenv("TZ", "UTC", 1) != 0)
+			return usage_error("%s", "cannot set TZ");
+	}
+	if (opt.tz && !tz_valid_name(opt.tz))
+		return usage_error("--tz: unknown time zone '%.100s'", opt.tz);
 	if (opt.tz) {
 		/* today's date is taken in this zone */
 		if (setenv("TZ", opt.tz, 1) != 0)

@@ -435,19 +435,20 @@ read_ics(const char *name, FILE *fp, void *vctx)
 	return ics_read_file(name, fp, c->o, c->run);
 }
 
-/* The zone of a log's local times: --tz, [log] timezone, $TZ, else UTC. */
+/*
+ * The zone of a log's local times: --tz, [log] timezone, $TZ (a zone
+ * name, a path into the zone database, or a POSIX rule string), else UTC.
+ */
 static const struct tz *
 log_zone(const struct options *opt, const struct rules *r)
 {
 	const char *name = opt->tz ? opt->tz : r->log_timezone;
 	const struct tz *z;
 
-	if (name == NULL && (name = getenv("TZ")) != NULL && *name == ':')
-		name++;
-	if (name == NULL || *name == '\0')
-		name = "UTC";
+	if (name == NULL)
+		return tz_from_env();
 	if ((z = tz_find(name)) == NULL)
-		warnmsg("unknown time zone '%s'", name);
+		warnmsg("unknown time zone '%.100s'", name);
 	return z;
 }
 

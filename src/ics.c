@@ -27,7 +27,9 @@
 #include "diag.h"
 #include "ics.h"
 #include "strutil.h"
+#include "tz.h"
 
+#define ICS_TZID_PREFIX		"/freeassociation.sourceforge.net/"
 #define MAX_ICS_BYTES		(256L * 1024 * 1024)
 #define MAX_INSTANCES		100000	/* per event, in or before the window */
 
@@ -105,10 +107,17 @@ zone_named(const char *name)
 	if (strcasecmp(name, "UTC") == 0 || strcasecmp(name, "Etc/UTC") == 0 ||
 	    strcasecmp(name, "GMT") == 0 || strcmp(name, "Z") == 0)
 		return icaltimezone_get_utc_timezone();
-	if ((z = icaltimezone_get_builtin_timezone(name)) != NULL)
-		return z;
-	if ((z = icaltimezone_get_builtin_timezone_from_tzid(name)) != NULL)
-		return z;
+	/* only names of the zone database reach libical, which opens files */
+	if (tz_valid_name(name))
+		return icaltimezone_get_builtin_timezone(name);
+	/* libical's own TZIDs: /freeassociation.sourceforge.net/[Tzfile/]NAME */
+	if (strncmp(name, ICS_TZID_PREFIX, strlen(ICS_TZID_PREFIX)) == 0) {
+		p = name + strlen(ICS_TZID_PREFIX);
+		if (strncmp(p, "Tzfile/", 7) == 0)
+			p += 7;
+		return tz_valid_name(p) ? icaltimezone_get_builtin_timezone(p) :
+		    NULL;
+	}
 	/* a Windows name, as Outlook and Exchange write them */
 	n = strlen(name);
 	for (p = ics_windows_zones; *p; p = e + 1) {
@@ -1159,19 +1168,24 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 				    "X-WR-TIMEZONE") == 0)
 					wr = icalproperty_get_x(p);
 		}
+		if (wr && !zone_named(wr) && !o->quiet)
+			warnmsg("%s: X-WR-TIMEZONE '%.100s' is not a time zone; "
+			    "ignored", name, wr);
 		if (wr && zone_named(wr))
 			zname = wr;
 		else if (o->rules->ics_timezone)
 			zname = o->rules->ics_timezone;
-		else if ((zname = getenv("TZ")) != NULL && *zname == ':')
-			zname++;
+		else if ((zname = tz_env_name()) == NULL && getenv("TZ") &&
+		    !o->quiet)
+			warnmsg("%s: TZ names no zone of the database; floating "
+			    "times taken in UTC", name);
 	}
 	if (zname == NULL || *zname == '\0')
 		zname = "UTC";
 	R.floating_name = xstrdup(zname);
 	if ((R.floating = zone_named(zname)) == NULL) {
-		warnmsg("%s: unknown time zone '%s' for floating times; UTC taken",
-		    name, zname);
+		warnmsg("%s: unknown time zone '%.100s' for floating times; UTC "
+		    "taken", name, zname);
 		R.floating = icaltimezone_get_utc_timezone();
 	}
 

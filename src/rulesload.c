@@ -30,6 +30,7 @@
 #include "date.h"
 #include "rulesload.h"
 #include "strutil.h"
+#include "tz.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -538,31 +539,6 @@ out:
 	str_freev(w, n);
 }
 
-/*
- * A zone name is checked against the system zone database, where libical
- * will look it up too; "UTC" always exists.
- */
-static int
-zone_exists(const char *z)
-{
-	const char *p;
-	char *path;
-	struct stat st;
-	int ok;
-
-	if (strcasecmp(z, "UTC") == 0)
-		return 1;
-	if (*z == '\0' || *z == '/' || strstr(z, "..") != NULL)
-		return 0;
-	for (p = z; *p; p++)
-		if (!isalnum((unsigned char)*p) && strchr("/_+-", *p) == NULL)
-			return 0;
-	path = xasprintf("/usr/share/zoneinfo/%s", z);
-	ok = stat(path, &st) == 0 && S_ISREG(st.st_mode);
-	free(path);
-	return ok;
-}
-
 static char **
 get_names(struct loader *L, const char *sect, const char *key, const char *v,
     size_t *n, int properties)
@@ -786,7 +762,7 @@ log_key(struct loader *L, const char *sect, const char *key, const char *v,
 
 	(void)arg;
 	if (strcmp(key, "timezone") == 0) {
-		if (!zone_exists(v))
+		if (!tz_valid_name(v))
 			bad(L, sect, key, "unknown time zone '%s'", v);
 		else {
 			free(r->log_timezone);
@@ -898,7 +874,7 @@ ics_key(struct loader *L, const char *sect, const char *key, const char *v,
 			r->ics_summary_pattern = xstrdup(v);
 		regfree(&re);
 	} else if (strcmp(key, "timezone") == 0) {
-		if (!zone_exists(v))
+		if (!tz_valid_name(v))
 			bad(L, sect, key, "unknown time zone '%s'", v);
 		else
 			r->ics_timezone = xstrdup(v);
