@@ -104,7 +104,10 @@ run: deps
 	$(RUN) -f csv log examples/sessions.csv
 	$(RUN) -f table ics examples/sessions.ics
 
-tests: $(BIN) $(TESTBINS)
+$(B)/warncheck: tests/tools/warncheck.c | $(B)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< -ljansson
+
+tests: $(BIN) $(TESTBINS) $(B)/warncheck
 
 check: deps
 	@$(MAKE) --no-print-directory tests

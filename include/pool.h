@@ -30,6 +30,8 @@ struct session {
 	const char			*payer;		/* NULL or "" for none */
 	const char			*provider;	/* NULL or "" for none */
 	const char			*source;	/* "FILE:LINE" or a UID */
+	const char			*file;		/* where it was read, for */
+	long				 line;		/* messages; NULL, 0: none */
 	const char			*start_text;	/* for --by session */
 	const char			*end_text;
 	int				 notes;		/* enum session_note bits */

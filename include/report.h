@@ -11,6 +11,7 @@
 #define CPTUNITS_REPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "units.h"
 
@@ -26,6 +27,8 @@ struct report_line {
 	size_t			 nwarnings;
 	char			*start, *end, *source;	/* --by session; else NULL */
 	long			 order;		/* ties keep the order of addition */
+	const char		*file;		/* its first session's, borrowed; */
+	long			 line;		/* NULL and 0 for calc */
 };
 
 struct report_reject {
@@ -59,6 +62,14 @@ void	report_reject(struct report *, const char *file, long line,
 /* A note about the whole run (a series cut at the horizon, ...). */
 void	report_note(struct report *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/*
+ * Every line's warnings and the run's notes on fp, as "cptunits:
+ * FILE:LINE: DATE FAMILY: warning" (the line of the pool's first session;
+ * never the patient) and "cptunits: note: ...".  prefix stands for
+ * FILE:LINE where the line has none ("calc").
+ */
+void	report_print_warnings(const struct report *, const char *prefix,
+	    FILE *);
 /* Sort lines by patient, date, family (then start) for output. */
 void	report_sort(struct report *);
 void	report_free(struct report *);

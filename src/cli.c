@@ -50,7 +50,8 @@ const struct cli_option cli_options[] = {
 	{ "check", 0, OPT_CHECK, NULL, "rules", "check the rules (or FILE) and say so" },
 	{ "strict", 0, OPT_STRICT, NULL, "calc log ics",
 	  "write nothing when a record is rejected" },
-	{ "quiet", 'q', 'q', NULL, "all", "no warnings or notes on standard error" },
+	{ "quiet", 'q', 'q', NULL, "all", "no warnings or notes on standard error\n"
+	  "                           (rejected records are still reported)" },
 	{ "help", 'h', 'h', NULL, "all", "print this help and exit" },
 	{ "version", 0, OPT_VERSION, NULL, "all", "print the version and exit" },
 	{ NULL, 0, 0, NULL, NULL, NULL }

@@ -32,12 +32,20 @@
  * more than a partial one (SPEC §4).
  */
 static int
-emit(const struct options *opt, struct report *rep, int rejected, int io)
+emit(const struct options *opt, struct report *rep, int rejected, int io,
+    int summary)
 {
 	struct outfile out;
 	struct diag errs = { 0 };
 	int rc = rejected ? EXIT_REJECTED : EXIT_ALL_ACCEPTED;
 
+	report_sort(rep);
+	/* warnings and notes reach standard error whatever the format */
+	if (!opt->quiet && !(rejected && opt->strict))
+		report_print_warnings(rep, "calc", stderr);
+	if (summary && !opt->quiet && rep->nrejects > 0)
+		warnmsg("%ld record%s: %ld accepted, %zu rejected", rep->records,
+		    rep->records == 1 ? "" : "s", rep->accepted, rep->nrejects);
 	if (rejected && opt->strict) {
 		warnmsg("--strict: %d record%s rejected; nothing written",
 		    rejected, rejected == 1 ? "" : "s");
@@ -48,7 +56,6 @@ emit(const struct options *opt, struct report *rep, int rejected, int io)
 		diag_free(&errs);
 		return EXIT_IO;
 	}
-	report_sort(rep);
 	output_report(rep, opt->format, out.fp);
 	if (io && out.tmp != NULL)
 		warnmsg("%s: not replaced: an input could not be read", out.shown);
@@ -99,7 +106,6 @@ cmd_calc(const struct options *opt, const struct rules *r, int argc,
 	long long minutes;
 	const char *why;
 	char *reason, *list;
-	size_t i, j;
 	int rc;
 
 	if (argc != 2) {
@@ -134,7 +140,7 @@ cmd_calc(const struct options *opt, const struct rules *r, int argc,
 		report_reject(&rep, "calc", 0, "%s", reason);
 		warnmsg("calc: %s", reason);
 		free(reason);
-		rc = emit(opt, &rep, 1, 0);
+		rc = emit(opt, &rep, 1, 0, 0);
 		report_free(&rep);
 		return rc;
 	}
@@ -152,10 +158,7 @@ cmd_calc(const struct options *opt, const struct rules *r, int argc,
 	pool_bill(pool, &rep, NULL, NULL);
 	rep.accepted = 1;
 	rep.minutes = (long)minutes;
-	for (i = 0; !opt->quiet && i < rep.nlines; i++)
-		for (j = 0; j < rep.lines[i].nwarnings; j++)
-			warnmsg("calc: %s", rep.lines[i].warnings[j]);
-	rc = emit(opt, &rep, 0, 0);
+	rc = emit(opt, &rep, 0, 0, 0);
 	report_free(&rep);
 	pool_free(pool);	/* after the report, which borrows its strings */
 	return rc;
@@ -489,9 +492,6 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	pool_bill(run.pool, &rep, logread_late_reject, &run);
 	rep.minutes = (long)(run.seconds / 60);
 	rep.outside = run.outside;
-	if (!opt->quiet && rep.nrejects > 0)
-		warnmsg("%ld record%s: %ld accepted, %zu rejected", rep.records,
-		    rep.records == 1 ? "" : "s", rep.accepted, rep.nrejects);
 
 	/* the rejects file is written even under --strict: it is the fix */
 	if (opt->rejects) {
@@ -509,7 +509,7 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 		diag_print(&errs, stderr);
 		diag_free(&errs);
 	}
-	rc = emit(opt, &rep, (int)rep.nrejects, io == 1);
+	rc = emit(opt, &rep, (int)rep.nrejects, io == 1, 1);
 	if (io && rc != EXIT_IO)
 		rc = EXIT_IO;
 	pool_free(run.pool);
@@ -572,9 +572,9 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 		report_note(&rep, "%ld never-ending series cut at the horizon, "
 		    "%s (horizon_days %d); give --to to choose", run.cut,
 		    date_format(o.horizon, d), r->ics_horizon_days);
-	for (i = 0; !opt->quiet && i < rep.nnotes; i++)
-		warnmsg("note: %s", rep.notes[i]);
 	if (opt->occurrences) {
+		for (i = 0; !opt->quiet && i < rep.nnotes; i++)
+			warnmsg("note: %s", rep.notes[i]);
 		if (outfile_open(&out, opt->output, &errs) != 0)
 			io = 1;
 		else {
@@ -592,11 +592,7 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 		diag_free(&errs);
 	} else {
 		pool_bill(run.pool, &rep, ics_late_reject, &run);
-		if (!opt->quiet && rep.nrejects > 0)
-			warnmsg("%ld record%s: %ld accepted, %zu rejected",
-			    rep.records, rep.records == 1 ? "" : "s", rep.accepted,
-			    rep.nrejects);
-		rc = emit(opt, &rep, (int)rep.nrejects, io);
+		rc = emit(opt, &rep, (int)rep.nrejects, io, 1);
 	}
 	if (io && rc != EXIT_IO)
 		rc = EXIT_IO;

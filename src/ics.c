@@ -762,6 +762,8 @@ bill(struct reader *R, const struct ev *e, const struct insts *in,
 		s.payer = o->payer ? o->payer : payer;
 		s.provider = prov;
 		s.source = e->uid;
+		s.file = R->name;
+		s.line = e->line;
 		date_utc_text(s.start, st);
 		date_utc_text(s.end, et);
 		s.start_text = st;

@@ -628,6 +628,8 @@ row(struct file *F, const struct csvrec *rec)
 	s.family = fam;
 	s.payer = o->payer ? o->payer : v[COL_PAYER];
 	s.provider = v[COL_PROVIDER];
+	s.file = F->name;
+	s.line = rec->line;
 	src = NULL;
 	if (F->run->report->by_session) {
 		/* only a session's own line shows where it came from */

@@ -29,6 +29,8 @@ struct entry {
 	int				 date;
 	const struct rules_family	*fam;
 	const char			*payer;		/* interned */
+	const char			*file;		/* interned: its first session's */
+	long				 line;
 	unsigned long			 seq;	/* 0, or the session's number */
 	struct ival			*iv;
 	size_t				 niv, capiv;
@@ -235,6 +237,8 @@ find(struct pool *p, const struct session *s, unsigned long seq)
 	e->date = s->date;
 	e->fam = s->family;
 	e->payer = intern(p, payer);
+	e->file = s->file ? intern(p, s->file) : NULL;
+	e->line = s->line;
 	e->seq = seq;
 	p->tab[j].hash = h;
 	p->tab[j].e = e;
@@ -398,6 +402,8 @@ add_line(struct report *rep, struct entry *e, const struct rule *rule,
 	l = report_add(rep, e->patient, e->date, rules_family_label(e->fam),
 	    minutes, &e->billed);
 	l->order = order;
+	l->file = e->file;
+	l->line = e->line;
 	if (e->source) {
 		l->start = xstrdup(e->start_text);
 		l->end = xstrdup(e->end_text);

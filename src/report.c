@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "report.h"
 #include "strutil.h"
 
@@ -79,6 +80,28 @@ report_note(struct report *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	r->notes[r->nnotes++] = xvasprintf(fmt, ap);
 	va_end(ap);
+}
+
+void
+report_print_warnings(const struct report *r, const char *prefix, FILE *fp)
+{
+	const struct report_line *l;
+	char d[DATE_BUFSZ];
+	size_t i, j;
+
+	for (i = 0; i < r->nlines; i++) {
+		l = &r->lines[i];
+		for (j = 0; j < l->nwarnings; j++)
+			if (l->file)
+				fprintf(fp, "cptunits: %s:%ld: %s %s: %s\n", l->file,
+				    l->line, date_format(l->date, d), l->family,
+				    l->warnings[j]);
+			else
+				fprintf(fp, "cptunits: %s: %s\n", prefix,
+				    l->warnings[j]);
+	}
+	for (i = 0; i < r->nnotes; i++)
+		fprintf(fp, "cptunits: note: %s\n", r->notes[i]);
 }
 
 static int

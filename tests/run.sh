@@ -81,6 +81,34 @@ for dir in "$top"/tests/cli/*/; do
 done
 printf 'cli: %d cases\n' $((passed + failed - n0))
 
+# --- warnings in every format ---------------------------------------------
+# Every golden case again, each log or ics run of it made with -f json and
+# with -f csv: the csv run's standard error must carry every warning and
+# note the JSON lists (tests/tools/warnwrap.sh).  Not under valgrind, where
+# the plain run has already checked it.
+if [ -z "$VALGRIND" ] && [ -x "$B/warncheck" ]; then
+	WARNLOG=$scratch/warnings.log
+	: > "$WARNLOG"
+	: > "$WARNLOG.runs"
+	for dir in "$top"/tests/cli/*/; do
+		name=$(basename "$dir")
+		work=$scratch/warn/$name
+		mkdir -p "$work"
+		cp -R "$dir". "$work"/
+		(cd "$work" && HOME=$work REAL="$BIN" WARNCHECK="$B/warncheck" \
+		    WARNLOG="$WARNLOG" CPTUNITS="sh $top/tests/tools/warnwrap.sh" \
+		    sh ./cmd > /dev/null 2>&1)
+	done
+	runs=$(wc -l < "$WARNLOG.runs")
+	if [ -s "$WARNLOG" ] || [ "$runs" -lt 50 ]; then
+		fail "warnings: csv standard error against JSON ($runs runs)"
+		head -20 "$WARNLOG"
+	else
+		ok
+		printf 'warnings: %d runs, csv standard error carries every JSON warning\n' "$runs"
+	fi
+fi
+
 # --- rules files --------------------------------------------------------------
 n0=$((passed + failed))
 cd "$top/tests/rules/good" || exit 1
