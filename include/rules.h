@@ -83,6 +83,7 @@ struct rules {
 	size_t			 npayers;
 	char			*log_timezone;	/* NULL: TZ of the run, else UTC */
 	int			 date_order;
+	int			 max_session_minutes;	/* longer: a typo */
 	char			**columns[COL_COUNT];	/* extra header names */
 	size_t			 ncolumns[COL_COUNT];
 	char			**ics[ICS_COUNT];	/* property names, or NULL */

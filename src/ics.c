@@ -494,8 +494,10 @@ span(struct reader *R, const struct ev *e, long long *start, long *len,
 		    "it ends before it starts");
 		return -1;
 	}
-	if (end - *start > 24 * 3600) {
-		*why = xstrdup("it lasts more than 24 hours");
+	if (end - *start > R->o->rules->max_session_minutes * 60LL) {
+		*why = xasprintf("it lasts %lld minutes, more than "
+		    "max_session_minutes (%d)", (end - *start) / 60,
+		    R->o->rules->max_session_minutes);
 		return -1;
 	}
 	*len = (long)(end - *start);
@@ -596,10 +598,11 @@ expand(struct reader *R, const struct ev *e, long long start, long len,
 					return -1;
 			} else
 				end = u + icaldurationtype_as_int(rd.period.duration);
-			if (end <= u || end - u > 24 * 3600) {
+			if (end <= u || end - u >
+			    R->o->rules->max_session_minutes * 60LL) {
 				*why = xstrdup(end <= u ? "an RDATE period that ends "
-				    "before it starts" : "an RDATE period of more than "
-				    "24 hours");
+				    "before it starts" : "an RDATE period longer than "
+				    "max_session_minutes");
 				return -1;
 			}
 			push(out, u, end);

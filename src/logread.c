@@ -558,8 +558,10 @@ row(struct file *F, const struct csvrec *rec)
 			why = xstrdup("end: before start");
 			goto out;
 		}
-		if (s.end - s.start > 24 * 3600) {
-			why = xstrdup("end: the session would last more than 24 hours");
+		if (s.end - s.start > o->rules->max_session_minutes * 60LL) {
+			why = xasprintf("end: the session would last %lld minutes, more "
+			    "than max_session_minutes (%d); is a time a typo?",
+			    (s.end - s.start) / 60, o->rules->max_session_minutes);
 			goto out;
 		}
 		s.timed = 1;
@@ -577,6 +579,11 @@ row(struct file *F, const struct csvrec *rec)
 				why = xasprintf("minutes: '%s' is not a whole number of "
 				    "minutes", t);
 			free(t);
+			goto out;
+		}
+		if (n > o->rules->max_session_minutes) {
+			why = xasprintf("minutes: %lld is more than max_session_minutes "
+			    "(%d); is it a typo?", n, o->rules->max_session_minutes);
 			goto out;
 		}
 		s.seconds = (long)n * 60;

@@ -399,6 +399,7 @@ rules_print(const struct rules *r, FILE *fp)
 	if (r->log_timezone)
 		fprintf(fp, "timezone = %s\n", r->log_timezone);
 	fprintf(fp, "date_order = %s\n", r->date_order == ORDER_MDY ? "mdy" : "dmy");
+	fprintf(fp, "max_session_minutes = %d\n", r->max_session_minutes);
 	fputs("\n[columns]\n", fp);
 	for (i = 0; i < COL_COUNT; i++)
 		if (r->ncolumns[i])

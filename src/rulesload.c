@@ -68,6 +68,7 @@ const struct rules_key rules_keys[] = {
 	{ "payer family", "max_units_per_day", "N | CODE N, ..." },
 	{ "log", "timezone", "ZONE" },
 	{ "log", "date_order", "mdy | dmy" },
+	{ "log", "max_session_minutes", "MINUTES" },
 	{ "columns", "patient", "NAME, ..." },
 	{ "columns", "date", "NAME, ..." },
 	{ "columns", "start", "NAME, ..." },
@@ -768,6 +769,10 @@ log_key(struct loader *L, const char *sect, const char *key, const char *v,
 			free(r->log_timezone);
 			r->log_timezone = xstrdup(v);
 		}
+	} else if (strcmp(key, "max_session_minutes") == 0) {
+		if ((w = get_int(L, sect, key, v, 1, 1440, "max_session_minutes")) !=
+		    UNSET)
+			r->max_session_minutes = w;
 	} else if (strcmp(key, "date_order") == 0) {
 		if ((w = get_word(L, sect, key, v, order_words, 2, "date order")) !=
 		    UNSET)
@@ -1284,6 +1289,8 @@ set_defaults(struct rules *r)
 	r->mue = MUE_WARN;
 	r->date_order = ORDER_MDY;
 	r->ics_horizon_days = 365;
+	/* twelve hours: "1:00 PM to 12:30 PM" is a typo, not a 23.5-hour day */
+	r->max_session_minutes = 720;
 	for (i = 0; i < ICS_COUNT; i++)
 		r->ics[i] = str_split(ics_defaults[i], ',', &r->nics[i]);
 }
