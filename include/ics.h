@@ -41,6 +41,7 @@ struct icsrun {
 	long			 cancelled;	/* occurrences dropped */
 	long			 allday;	/* all-day events skipped */
 	long			 cut;		/* series cut at the horizon */
+	long long		 seconds;	/* of accepted occurrences */
 	struct ics_occurrence	*occ;		/* every timed occurrence in the window */
 	size_t			 nocc, capocc;
 };

@@ -592,6 +592,8 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 		diag_free(&errs);
 	} else {
 		pool_bill(run.pool, &rep, ics_late_reject, &run);
+		/* seconds summed, then floored once, as a log's are */
+		rep.minutes = (long)(run.seconds / 60);
 		rc = emit(opt, &rep, (int)rep.nrejects, io, 1);
 	}
 	if (io && rc != EXIT_IO)

@@ -91,7 +91,7 @@ ics_late_reject(void *arg, void *vtag, const char *reason, long seconds)
 	warnmsg("%s:%ld: event %.80s: %s", tag->file, tag->line, tag->uid,
 	    reason);
 	run->report->accepted--;
-	run->report->minutes -= seconds / 60;
+	run->seconds -= seconds;
 }
 
 /* ---- zones -------------------------------------------------------------- */
@@ -785,9 +785,12 @@ bill(struct reader *R, const struct ev *e, const struct insts *in,
 			pool_add(R->run->pool, &s, NULL);
 		R->run->report->records++;
 		R->run->report->accepted++;
-		R->run->report->minutes += s.seconds / 60;
+		R->run->seconds += s.seconds;
 	}
-	if (why != NULL && inwin > 0)
+	if (why != NULL && inwin > 1)
+		refuse(R, e, "%s (the series has %zu occurrences in the window)",
+		    why, inwin);
+	else if (why != NULL && inwin > 0)
 		refuse(R, e, "%s", why);
 	if (nbad == 1)
 		refuse(R, e, "%s", first);
@@ -800,6 +803,19 @@ bill(struct reader *R, const struct ev *e, const struct insts *in,
 	free(techs);
 	free(payer);
 	free(prov);
+}
+
+/* Is the date of service of an instant in zone (UTC: dated as floating) in
+ * the window? */
+static int
+instant_in_window(struct reader *R, long long t, icaltimezone *zone)
+{
+	const struct icsopts *o = R->o;
+	int day = local_day(t, zone == icaltimezone_get_utc_timezone() ?
+	    R->floating : zone);
+
+	return day >= o->from &&
+	    day < (o->to != DATE_OPEN_END ? o->to : o->horizon);
 }
 
 /*
@@ -956,12 +972,14 @@ process(struct reader *R, struct ev *evs, size_t n)
 
 				/* what the overrides replace, and what is cancelled */
 				for (a = b = 0; a < in.n; a++) {
-					for (k = 0; k < nr && rids[k] != in.v[a].start; k++)
-						;
-					if (k < nr)
+					/* rids are sorted: a search, not a scan */
+					if (nr > 0 && bsearch(&in.v[a].start, rids, nr,
+					    sizeof(*rids), cmp_ll) != NULL)
 						continue;
 					if (m->cancelled) {
-						R->run->cancelled++;
+						/* counted where the user looks: the window */
+						if (instant_in_window(R, in.v[a].start, zone))
+							R->run->cancelled++;
 						continue;
 					}
 					in.v[b++] = in.v[a];
@@ -984,7 +1002,8 @@ process(struct reader *R, struct ev *evs, size_t n)
 			    evs[k - 1].rid == evs[k].rid)
 				continue;	/* a lower SEQUENCE: superseded */
 			if (evs[k].cancelled || (m && m->cancelled)) {
-				R->run->cancelled++;
+				if (in_window(R, &evs[k]))
+					R->run->cancelled++;
 				continue;
 			}
 			in.n = 0;
