@@ -42,6 +42,8 @@ struct icsrun {
 	long			 allday;	/* all-day events skipped */
 	long			 cut;		/* series cut at the horizon */
 	long long		 seconds;	/* of accepted occurrences */
+	long			 nouid;		/* events without a UID */
+	long			 superseded;	/* masters of a lower SEQUENCE */
 	struct ics_occurrence	*occ;		/* every timed occurrence in the window */
 	size_t			 nocc, capocc;
 };

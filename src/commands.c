@@ -565,6 +565,13 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 	if (run.cancelled)
 		report_note(&rep, "%ld cancelled occurrence%s dropped",
 		    run.cancelled, run.cancelled == 1 ? "" : "s");
+	if (run.nouid)
+		report_note(&rep, "%ld event%s without a UID, each billed as a "
+		    "series of its own", run.nouid, run.nouid == 1 ? "" : "s");
+	if (run.superseded)
+		report_note(&rep, "%ld event%s superseded by a higher SEQUENCE of "
+		    "the same UID, not billed", run.superseded,
+		    run.superseded == 1 ? "" : "s");
 	if (run.allday)
 		report_note(&rep, "%ld all-day event%s skipped: they have no "
 		    "minutes", run.allday, run.allday == 1 ? "" : "s");

@@ -44,6 +44,8 @@ struct ev {
 	long long	 rid;		/* RECURRENCE-ID instant */
 	int		 seq;
 	int		 cancelled;
+	int		 nouid;		/* no UID: a series of its own */
+	size_t		 ord;		/* its place in the file */
 	long		 line;		/* its BEGIN:VEVENT */
 };
 
@@ -59,6 +61,8 @@ struct reader {
 	long			*uidline;
 	size_t			 nuids;
 	struct uidline		*index;
+	long			*evlines;	/* BEGIN:VEVENT of each calendar's */
+	size_t			 nevlines, capev;	/* own events, in order */
 };
 
 /* What an add-on occurrence keeps until the pools are billed. */
@@ -178,12 +182,34 @@ local_day(long long t, icaltimezone *z)
 
 /* ---- the raw text: UIDs to line numbers --------------------------------- */
 
+/* A VEVENT inside another component: a rejected record, with its line. */
+static void
+nested(struct reader *R, long line, const char *parent)
+{
+	report_reject(R->run->report, R->name, line, "a VEVENT inside a %s is "
+	    "not an event of the calendar; not billed", parent);
+	warnmsg("%s:%ld: a VEVENT inside a %s is not an event of the calendar; "
+	    "not billed", R->name, line, parent);
+	R->run->report->records++;
+}
+
+/*
+ * The raw text's events: the line of each BEGIN:VEVENT that is a
+ * calendar's own (for messages, in the order libical keeps them), each
+ * UID's line (when that order cannot be trusted), and VEVENTs nested in
+ * another component (a VTODO, a VCALENDAR within a VCALENDAR), which are
+ * no events of the calendar: each is a rejected record.
+ */
+#define MAX_DEPTH	64
+
 static void
 scan_lines(struct reader *R, const char *text)
 {
 	const char *p = text, *e;
+	char parent[MAX_DEPTH][16];
 	long line = 0, begin = 0;
 	size_t cap = 0, n;
+	int depth = 0;
 
 	for (; *p; p = e + (*e != '\0')) {
 		e = strchr(p, '\n');
@@ -193,9 +219,28 @@ scan_lines(struct reader *R, const char *text)
 		n = (size_t)(e - p);
 		if (n && p[n - 1] == '\r')
 			n--;
-		if (n == 12 && strncasecmp(p, "BEGIN:VEVENT", 12) == 0)
-			begin = line;
-		else if (begin && n > 4 && strncasecmp(p, "UID:", 4) == 0) {
+		if (n > 6 && strncasecmp(p, "BEGIN:", 6) == 0) {
+			if (n == 12 && strncasecmp(p, "BEGIN:VEVENT", 12) == 0) {
+				begin = line;
+				if (depth == 1) {
+					if (R->nevlines == R->capev) {
+						R->capev = R->capev ? R->capev * 2 : 64;
+						R->evlines = xreallocarray(R->evlines,
+						    R->capev, sizeof(*R->evlines));
+					}
+					R->evlines[R->nevlines++] = line;
+				} else if (depth > 1)
+					nested(R, line, parent[depth < MAX_DEPTH ?
+					    depth - 1 : MAX_DEPTH - 1]);
+			}
+			if (depth < MAX_DEPTH)
+				snprintf(parent[depth], sizeof(parent[0]), "%.*s",
+				    (int)(n - 6 < 15 ? n - 6 : 15), p + 6);
+			depth++;
+		} else if (n > 4 && strncasecmp(p, "END:", 4) == 0) {
+			if (depth > 0)
+				depth--;
+		} else if (begin && n > 4 && strncasecmp(p, "UID:", 4) == 0) {
 			if (R->nuids == cap) {
 				cap = cap ? cap * 2 : 64;
 				R->uids = xreallocarray(R->uids, cap, sizeof(*R->uids));
@@ -252,6 +297,9 @@ free_lines(struct reader *R)
 	free(R->uids);
 	free(R->uidline);
 	free(R->index);
+	free(R->evlines);
+	R->evlines = NULL;
+	R->nevlines = R->capev = 0;
 	R->uids = NULL;
 	R->uidline = NULL;
 	R->index = NULL;
@@ -295,13 +343,13 @@ refuse(struct reader *R, const struct ev *e, const char *fmt, ...)
 	why = xvasprintf(fmt, ap);
 	va_end(ap);
 	report_reject(R->run->report, R->name, e->line, "event %.80s: %s",
-	    e->uid ? e->uid : "(no UID)", why);
+	    e->uid && *e->uid ? e->uid : "(no UID)", why);
 	if (e->line)
 		warnmsg("%s:%ld: event %.80s: %s", R->name, e->line,
-		    e->uid ? e->uid : "(no UID)", why);
+		    e->uid && *e->uid ? e->uid : "(no UID)", why);
 	else
 		warnmsg("%s: event %.80s: %s", R->name,
-		    e->uid ? e->uid : "(no UID)", why);
+		    e->uid && *e->uid ? e->uid : "(no UID)", why);
 	R->run->report->records++;
 	free(why);
 }
@@ -867,7 +915,9 @@ cmp_ev(const void *a, const void *b)
 		return x->override - y->override;	/* the master first */
 	if (x->rid != y->rid)
 		return x->rid < y->rid ? -1 : 1;
-	return y->seq - x->seq;			/* the highest SEQUENCE first */
+	if (x->seq != y->seq)
+		return y->seq - x->seq;		/* the highest SEQUENCE first */
+	return x->ord < y->ord ? -1 : x->ord > y->ord;	/* as in the file */
 }
 
 /* Report what libical could not parse in an event (X-LIC-ERROR). */
@@ -908,6 +958,83 @@ collect(icalcomponent *cal, struct ev **evs, size_t *n, size_t *cap)
 	}
 }
 
+/* Do two components hold the same properties, DTSTAMP aside? */
+static int
+same_fields(icalcomponent *a, icalcomponent *b)
+{
+	icalproperty *p, *q;
+	char *x, *y;
+	int same = 1;
+
+	p = icalcomponent_get_first_property(a, ICAL_ANY_PROPERTY);
+	q = icalcomponent_get_first_property(b, ICAL_ANY_PROPERTY);
+	while (same) {
+		while (p && icalproperty_isa(p) == ICAL_DTSTAMP_PROPERTY)
+			p = icalcomponent_get_next_property(a, ICAL_ANY_PROPERTY);
+		while (q && icalproperty_isa(q) == ICAL_DTSTAMP_PROPERTY)
+			q = icalcomponent_get_next_property(b, ICAL_ANY_PROPERTY);
+		if (p == NULL || q == NULL) {
+			same = p == q;
+			break;
+		}
+		x = icalproperty_as_ical_string_r(p);
+		y = icalproperty_as_ical_string_r(q);
+		same = x && y && strcmp(x, y) == 0;
+		free(x);
+		free(y);
+		p = icalcomponent_get_next_property(a, ICAL_ANY_PROPERTY);
+		q = icalcomponent_get_next_property(b, ICAL_ANY_PROPERTY);
+	}
+	return same && icalcomponent_get_first_component(a, ICAL_ANY_COMPONENT) ==
+	    NULL && icalcomponent_get_first_component(b, ICAL_ANY_COMPONENT) ==
+	    NULL;
+}
+
+/*
+ * One master: its instances less those its overrides (rids, sorted)
+ * replace, billed; a cancelled master's are counted as cancelled.
+ */
+static void
+master(struct reader *R, struct ev *m, const long long *rids, size_t nr)
+{
+	struct insts in;
+	icaltimezone *zone;
+	long long start;
+	size_t a, b;
+	long len;
+	int allday;
+	char *why = NULL;
+
+	memset(&in, 0, sizeof(in));
+	if (span(R, m, &start, &len, &zone, &allday, &why) == 0) {
+		if (expand(R, m, start, len, zone, &in, &why) != 0)
+			refuse(R, m, "%s", why);
+		else {
+			for (a = b = 0; a < in.n; a++) {
+				/* rids are sorted: a search, not a scan */
+				if (nr > 0 && bsearch(&in.v[a].start, rids, nr,
+				    sizeof(*rids), cmp_ll) != NULL)
+					continue;
+				if (m->cancelled) {
+					/* counted where the user looks: the window */
+					if (instant_in_window(R, in.v[a].start, zone))
+						R->run->cancelled++;
+					continue;
+				}
+				in.v[b++] = in.v[a];
+			}
+			in.n = b;
+			bill(R, m, &in, zone);
+		}
+	} else if (allday) {
+		if (in_window(R, m))
+			R->run->allday++;
+	} else if (in_window(R, m))
+		refuse(R, m, "%s", why);
+	free(why);
+	free(in.v);
+}
+
 static void
 process(struct reader *R, struct ev *evs, size_t n)
 {
@@ -916,7 +1043,7 @@ process(struct reader *R, struct ev *evs, size_t n)
 	icalproperty *p;
 	icaltimezone *zone;
 	long long start, *rids;
-	size_t i, j, k, nr;
+	size_t i, j, k, q, nr, mend;
 	long len;
 	int allday;
 	char *why;
@@ -926,10 +1053,13 @@ process(struct reader *R, struct ev *evs, size_t n)
 		struct ev *e = &evs[i];
 		struct icaltimetype t;
 
+		e->ord = i;
 		e->uid = icalcomponent_get_uid(e->c);
-		if (e->uid == NULL)
+		e->nouid = e->uid == NULL || *e->uid == '\0';
+		if (e->nouid)
 			e->uid = "";
-		e->line = line_of(R, e->uid);
+		/* the scan saw the same events in the same order: its lines */
+		e->line = R->nevlines == n ? R->evlines[i] : line_of(R, e->uid);
 		e->seq = icalcomponent_get_sequence(e->c);
 		e->cancelled = icalcomponent_get_status(e->c) ==
 		    ICAL_STATUS_CANCELLED;
@@ -951,10 +1081,15 @@ process(struct reader *R, struct ev *evs, size_t n)
 		qsort(evs, n, sizeof(*evs), cmp_ev);
 
 	for (i = 0; i < n; i = j) {
-		/* evs[i..j) share a UID */
-		for (j = i + 1; j < n && strcmp(evs[j].uid, evs[i].uid) == 0; j++)
+		/*
+		 * evs[i..j) share a UID; an event without one is a series of
+		 * its own (SPEC §6).
+		 */
+		for (j = i + 1; !evs[i].nouid && j < n && !evs[j].nouid &&
+		    strcmp(evs[j].uid, evs[i].uid) == 0; j++)
 			;
-		m = !evs[i].override ? &evs[i] : NULL;
+		if (evs[i].nouid)
+			R->run->nouid++;
 		/* the override instants, once each (the highest SEQUENCE first) */
 		rids = xcalloc(j - i, sizeof(*rids));
 		nr = 0;
@@ -962,44 +1097,43 @@ process(struct reader *R, struct ev *evs, size_t n)
 			if (evs[k].override &&
 			    (nr == 0 || rids[nr - 1] != evs[k].rid))
 				rids[nr++] = evs[k].rid;
+		/*
+		 * The masters, highest SEQUENCE first: a lower SEQUENCE is
+		 * superseded, a copy field for field counts once, and masters
+		 * that differ at the same SEQUENCE are each billed, with a
+		 * warning naming the UID.
+		 */
+		for (mend = i; mend < j && !evs[mend].override; mend++)
+			;
+		m = mend > i ? &evs[i] : NULL;
+		for (k = i; k < mend; k++) {
+			if (evs[k].seq < evs[i].seq) {
+				if (in_window(R, &evs[k]))
+					R->run->superseded++;
+				continue;
+			}
+			for (q = i; q < k; q++)
+				if (evs[q].seq == evs[k].seq &&
+				    same_fields(evs[q].c, evs[k].c))
+					break;
+			if (q < k) {
+				if (!R->o->quiet)
+					warnmsg("%s:%ld: event %.80s: a copy of the event "
+					    "at line %ld; counted once", R->name,
+					    evs[k].line, evs[k].uid, evs[q].line);
+				continue;
+			}
+			if (k > i && !R->o->quiet)
+				warnmsg("%s:%ld: event %.80s: another event with this "
+				    "UID and SEQUENCE (line %ld) differs; both billed",
+				    R->name, evs[k].line, evs[k].uid, evs[i].line);
+			master(R, &evs[k], rids, nr);
+		}
 		memset(&in, 0, sizeof(in));
 		why = NULL;
-		if (m && span(R, m, &start, &len, &zone, &allday, &why) == 0) {
-			if (expand(R, m, start, len, zone, &in, &why) != 0)
-				refuse(R, m, "%s", why);
-			else {
-				size_t a, b;
-
-				/* what the overrides replace, and what is cancelled */
-				for (a = b = 0; a < in.n; a++) {
-					/* rids are sorted: a search, not a scan */
-					if (nr > 0 && bsearch(&in.v[a].start, rids, nr,
-					    sizeof(*rids), cmp_ll) != NULL)
-						continue;
-					if (m->cancelled) {
-						/* counted where the user looks: the window */
-						if (instant_in_window(R, in.v[a].start, zone))
-							R->run->cancelled++;
-						continue;
-					}
-					in.v[b++] = in.v[a];
-				}
-				in.n = b;
-				bill(R, m, &in, zone);
-			}
-		} else if (m && allday) {
-			if (in_window(R, m))
-				R->run->allday++;
-		} else if (m && in_window(R, m))
-			refuse(R, m, "%s", why);
-		free(why);
-		why = NULL;
 		/* the overrides: each its own occurrence */
-		for (k = i; k < j; k++) {
-			if (!evs[k].override)
-				continue;
-			if (k > i && evs[k - 1].override &&
-			    evs[k - 1].rid == evs[k].rid)
+		for (k = mend; k < j; k++) {
+			if (k > mend && evs[k - 1].rid == evs[k].rid)
 				continue;	/* a lower SEQUENCE: superseded */
 			if (evs[k].cancelled || (m && m->cancelled)) {
 				if (in_window(R, &evs[k]))
