@@ -138,6 +138,57 @@ zone_named(const char *name)
 	return NULL;
 }
 
+/* The UTC offset of zone z at instant u, seconds east. */
+static long
+offset_at(icaltimezone *z, long long u)
+{
+	struct icaltimetype t = icaltime_from_timet_with_zone((time_t)u, 0,
+	    icaltimezone_get_utc_timezone());
+
+	return icaltimezone_get_utc_offset_of_utc_time(z, &t, NULL);
+}
+
+/*
+ * A wall time of zone z as an instant, by RFC 5545 §3.3.5: a time that
+ * daylight saving skips takes the offset in force before the gap (02:30
+ * on a spring-forward night in New York is 07:30Z), and a time that
+ * happens twice is its first occurrence (01:30 on a fall-back night is
+ * the daylight-time 01:30).  libical alone moves the first the other way
+ * and takes the second occurrence of the other.
+ */
+static long long
+wall_to_utc(icaltimezone *z, struct icaltimetype t)
+{
+	long long L, ua, ub;
+	long oa, ob;
+	int va, vb;
+
+	L = (long long)date_from_ymd(t.year, t.month, t.day) * 86400 +
+	    t.hour * 3600LL + t.minute * 60LL + t.second;
+	if (z == NULL || z == icaltimezone_get_utc_timezone())
+		return L;
+	/* the offsets a day either side: a transition lies between them */
+	oa = offset_at(z, L - 86400);
+	ob = offset_at(z, L + 86400);
+	ua = L - oa;
+	if (oa == ob)
+		return ua;
+	ub = L - ob;
+	va = ua + offset_at(z, ua) == L;
+	vb = ub + offset_at(z, ub) == L;
+	if (va && vb)
+		return ua < ub ? ua : ub;	/* twice: the first */
+	if (vb)
+		return ub;
+	if (va)
+		return ua;
+	/* between the two: a third reading, in force at L itself */
+	ub = L - offset_at(z, L - oa);
+	if (ub + offset_at(z, ub) == L)
+		return ub;
+	return ua;			/* the gap: the offset before it */
+}
+
 /*
  * The instant of a DATE-TIME property value in `cal`.  Floating times are
  * in the reader's zone.  -1 with *why when the TZID is unknown.
@@ -166,7 +217,7 @@ instant_of(struct reader *R, icalproperty *p, struct icaltimetype t,
 	} else
 		z = R->floating;
 	t.zone = z;
-	*out = (long long)icaltime_as_timet_with_zone(t, z);
+	*out = wall_to_utc(z, t);
 	if (zone)
 		*zone = z;
 	return 0;
@@ -605,7 +656,7 @@ expand(struct reader *R, const struct ev *e, long long start, long len,
 				break;
 			}
 			t.zone = zone;
-			u = (long long)icaltime_as_timet_with_zone(t, zone);
+			u = wall_to_utc(zone, t);
 			/*
 			 * DTSTART is always the first instance and counts in COUNT
 			 * (RFC 5545 3.8.5.3); libical leaves out a DTSTART its rule
