@@ -603,6 +603,62 @@ span(struct reader *R, const struct ev *e, long long *start, long *len,
 	return 0;
 }
 
+/*
+ * Rules whose expansion libical 3.0 cannot bound, refused unexpanded with
+ * the reason (sessions do not recur like that):
+ *  - finer than daily with any BY part: libical steps through every hour,
+ *    minute or second looking for a match (FREQ=HOURLY;BYDAY=1MO took
+ *    10 s an event, FREQ=SECONDLY;BYHOUR=10;... 94 s, and
+ *    FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30 forever);
+ *  - BYWEEKNO: libical crashes on BYWEEKNO=-53 in a year of 52 weeks;
+ *  - BYMONTH and BYMONTHDAY that never meet (February 30): libical
+ *    searches day by day up to its last year.
+ * NULL when the rule is fine, else the reason, which the caller frees.
+ */
+static char *
+unbounded_rule(const struct icalrecurrencetype *r)
+{
+	static const int mdays[13] = { 0, 31, 29, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31 };
+	size_t i, j;
+	int meet, m, d;
+
+	if (r->freq < ICAL_DAILY_RECURRENCE &&
+	    (r->by_second[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_minute[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_hour[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_month[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_set_pos[0] != ICAL_RECURRENCE_ARRAY_MAX))
+		return xstrdup("an RRULE finer than daily with BY limits; "
+		    "cptunits does not expand such rules");
+	if (r->by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX)
+		return xstrdup("an RRULE with BYWEEKNO; cptunits does not expand "
+		    "such rules");
+	if (r->by_month[0] != ICAL_RECURRENCE_ARRAY_MAX &&
+	    r->by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX) {
+		meet = 0;
+		for (i = 0; !meet && i < ICAL_BY_MONTH_SIZE &&
+		    r->by_month[i] != ICAL_RECURRENCE_ARRAY_MAX; i++) {
+			m = r->by_month[i];
+			if (m < 1 || m > 12)
+				continue;
+			for (j = 0; !meet && j < ICAL_BY_MONTHDAY_SIZE &&
+			    r->by_month_day[j] != ICAL_RECURRENCE_ARRAY_MAX; j++) {
+				d = r->by_month_day[j];
+				meet = d != 0 && (d < 0 ? -d : d) <= mdays[m];
+			}
+		}
+		if (!meet)
+			return xstrdup("an RRULE whose BYMONTH and BYMONTHDAY never "
+			    "meet (a day the month does not have)");
+	}
+	return NULL;
+}
+
 /* The master's instants: DTSTART, RRULEs, RDATEs, less EXDATEs. */
 static int
 expand(struct reader *R, const struct ev *e, long long start, long len,
@@ -626,22 +682,8 @@ expand(struct reader *R, const struct ev *e, long long start, long len,
 	for (p = icalcomponent_get_first_property(e->c, ICAL_RRULE_PROPERTY); p;
 	    p = icalcomponent_get_next_property(e->c, ICAL_RRULE_PROPERTY)) {
 		rule = icalproperty_get_rrule(p);
-		/*
-		 * libical 3.0 can search forever for an instance of a rule
-		 * finer than daily that its day or month limits never allow
-		 * (FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30); sessions do not
-		 * recur like that, so such rules are refused unexpanded.
-		 */
-		if (rule.freq < ICAL_DAILY_RECURRENCE &&
-		    (rule.by_month[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-		    rule.by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-		    rule.by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-		    rule.by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX ||
-		    rule.by_set_pos[0] != ICAL_RECURRENCE_ARRAY_MAX)) {
-			*why = xstrdup("an RRULE finer than daily with month or day "
-			    "limits; cptunits does not expand such rules");
+		if ((*why = unbounded_rule(&rule)) != NULL)
 			return -1;
-		}
 		if ((it = icalrecur_iterator_new(rule, ts)) == NULL) {
 			*why = xstrdup("an RRULE libical cannot expand");
 			return -1;
@@ -989,6 +1031,48 @@ lic_errors(struct reader *R, struct ev *e)
 		warnmsg("%s:%ld: event %.80s: %d propert%s libical could not "
 		    "parse (%.100s)", R->name, e->line, e->uid, n,
 		    n == 1 ? "y" : "ies", msg ? msg : "");
+}
+
+/*
+ * A VTIMEZONE whose observances recur more often than yearly (a 465-byte
+ * one with HOURLY, MINUTELY and SECONDLY rules from 1601 took minutes and
+ * gigabytes in libical's expansion) describes no civil zone: it is left
+ * out, with a warning, and its TZID is then looked up in the zone
+ * database like any other (or refuses its events).
+ */
+static void
+tame_vtimezones(struct reader *R, icalcomponent *cal)
+{
+	icalcomponent *tz, *obs, *next;
+	icalproperty *p;
+	struct icalrecurrencetype rule;
+	int bad;
+
+	for (tz = icalcomponent_get_first_component(cal,
+	    ICAL_VTIMEZONE_COMPONENT); tz != NULL; tz = next) {
+		next = icalcomponent_get_next_component(cal,
+		    ICAL_VTIMEZONE_COMPONENT);
+		bad = 0;
+		for (obs = icalcomponent_get_first_component(tz, ICAL_ANY_COMPONENT);
+		    obs && !bad; obs = icalcomponent_get_next_component(tz,
+		    ICAL_ANY_COMPONENT))
+			for (p = icalcomponent_get_first_property(obs,
+			    ICAL_RRULE_PROPERTY); p && !bad;
+			    p = icalcomponent_get_next_property(obs,
+			    ICAL_RRULE_PROPERTY)) {
+				rule = icalproperty_get_rrule(p);
+				bad = rule.freq != ICAL_YEARLY_RECURRENCE ||
+				    rule.interval < 1;
+			}
+		if (!bad)
+			continue;
+		p = icalcomponent_get_first_property(tz, ICAL_TZID_PROPERTY);
+		warnmsg("%s: VTIMEZONE '%.60s' has a rule that recurs more often "
+		    "than yearly; left out", R->name,
+		    p && icalproperty_get_tzid(p) ? icalproperty_get_tzid(p) : "");
+		icalcomponent_remove_component(cal, tz);
+		icalcomponent_free(tz);
+	}
 }
 
 static void
@@ -1352,13 +1436,16 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 	    regcomp(&R.pattern, o->rules->ics_summary_pattern, REG_EXTENDED) == 0)
 		R.has_pattern = 1;
 
-	if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT)
+	if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
+		tame_vtimezones(&R, root);
 		collect(root, &evs, &n, &cap);
-	else
+	} else
 		for (it = icalcomponent_begin_component(root,
 		    ICAL_VCALENDAR_COMPONENT); (cal = icalcompiter_deref(&it));
-		    icalcompiter_next(&it))
+		    icalcompiter_next(&it)) {
+			tame_vtimezones(&R, cal);
 			collect(cal, &evs, &n, &cap);
+		}
 
 	/* floating times: --tz, X-WR-TIMEZONE, [ics] timezone, TZ, UTC */
 	zname = o->zone;

@@ -45,10 +45,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&rep, 0, sizeof(rep));
 	memset(&run, 0, sizeof(run));
 	run.report = &rep;
-	run.pool = pool_new(rules, 0, NULL);
+	run.pool = pool_new(rules, 0, ics_free_tag);
 	stderr = devnull;
 	ics_read_file("fuzz.ics", fp, &o, &run);
-	pool_bill(run.pool, &rep, NULL, NULL);
+	pool_bill(run.pool, &rep, ics_late_reject, &run);
 	ics_write_occurrences(&run, FMT_CSV, devnull);
 	stderr = err;
 	fclose(fp);
