@@ -46,6 +46,8 @@ struct ev {
 	int		 cancelled;
 	int		 nouid;		/* no UID: a series of its own */
 	size_t		 ord;		/* its place in the file */
+	char		*ridwhy;	/* why its RECURRENCE-ID replaces nothing */
+	int		 riddate;	/* its RECURRENCE-ID is a DATE */
 	long		 line;		/* its BEGIN:VEVENT */
 };
 
@@ -1170,6 +1172,16 @@ master(struct reader *R, struct ev *m, const long long *rids, size_t nr)
 	free(in.v);
 }
 
+/* Is a master's DTSTART a DATE (or missing)? */
+static int
+master_is_allday(const struct ev *m)
+{
+	icalproperty *p = icalcomponent_get_first_property(m->c,
+	    ICAL_DTSTART_PROPERTY);
+
+	return p == NULL || icalproperty_get_dtstart(p).is_date;
+}
+
 static void
 process(struct reader *R, struct ev *evs, size_t n)
 {
@@ -1180,7 +1192,7 @@ process(struct reader *R, struct ev *evs, size_t n)
 	long long start, *rids;
 	size_t i, j, k, q, nr, mend;
 	long len;
-	int allday;
+	int allday, timed;
 	char *why;
 
 	/* identify each event */
@@ -1201,14 +1213,31 @@ process(struct reader *R, struct ev *evs, size_t n)
 		p = icalcomponent_get_first_property(e->c,
 		    ICAL_RECURRENCEID_PROPERTY);
 		if (p) {
+			icalparameter *range;
+
 			why = NULL;
 			t = icalproperty_get_recurrenceid(p);
 			e->override = 1;
-			if (icaltime_is_null_time(t) ||
-			    instant_of(R, p, t, e->cal, &e->rid, NULL, &why) != 0) {
-				e->rid = 0;
+			range = icalproperty_get_first_parameter(p,
+			    ICAL_RANGE_PARAMETER);
+			if (range && icalparameter_get_range(range) ==
+			    ICAL_RANGE_THISANDFUTURE)
+				e->ridwhy = xstrdup("RECURRENCE-ID;RANGE=THISANDFUTURE "
+				    "(this and later occurrences changed) is not "
+				    "supported");
+			else if (icaltime_is_null_time(t))
+				e->ridwhy = xstrdup("RECURRENCE-ID is not a date-time");
+			else if (t.is_date) {
+				e->riddate = 1;
+				e->rid = (long long)date_from_ymd(t.year, t.month,
+				    t.day) * 86400;
+			} else if (instant_of(R, p, t, e->cal, &e->rid, NULL,
+			    &why) != 0) {
+				e->ridwhy = xasprintf("RECURRENCE-ID: %s", why);
 				free(why);
 			}
+			if (e->ridwhy)
+				e->rid = 0;
 		}
 		lic_errors(R, e);
 	}
@@ -1225,11 +1254,23 @@ process(struct reader *R, struct ev *evs, size_t n)
 			;
 		if (evs[i].nouid)
 			R->run->nouid++;
+		/*
+		 * An override whose RECURRENCE-ID names no occurrence (an unknown
+		 * TZID, a DATE on a timed series, THISANDFUTURE) replaces nothing:
+		 * it is refused, and the occurrence it meant is billed once, as
+		 * the series says.
+		 */
+		timed = !evs[i].override && !master_is_allday(&evs[i]);
+		for (k = i; k < j; k++)
+			if (evs[k].override && evs[k].riddate && timed &&
+			    evs[k].ridwhy == NULL)
+				evs[k].ridwhy = xstrdup("RECURRENCE-ID is a DATE, and "
+				    "the series it would change has times");
 		/* the override instants, once each (the highest SEQUENCE first) */
 		rids = xcalloc(j - i, sizeof(*rids));
 		nr = 0;
 		for (k = i; k < j; k++)
-			if (evs[k].override &&
+			if (evs[k].override && evs[k].ridwhy == NULL &&
 			    (nr == 0 || rids[nr - 1] != evs[k].rid))
 				rids[nr++] = evs[k].rid;
 		/*
@@ -1268,7 +1309,15 @@ process(struct reader *R, struct ev *evs, size_t n)
 		why = NULL;
 		/* the overrides: each its own occurrence */
 		for (k = mend; k < j; k++) {
-			if (k > mend && evs[k - 1].rid == evs[k].rid)
+			if (evs[k].ridwhy != NULL && m != NULL) {
+				if (in_window(R, &evs[k]))
+					refuse(R, &evs[k], "%s; the occurrence it would "
+					    "replace is billed as the series says",
+					    evs[k].ridwhy);
+				continue;
+			}
+			if (k > mend && evs[k - 1].ridwhy == NULL &&
+			    evs[k - 1].rid == evs[k].rid)
 				continue;	/* a lower SEQUENCE: superseded */
 			if (evs[k].cancelled || (m && m->cancelled)) {
 				if (in_window(R, &evs[k]))
@@ -1487,6 +1536,8 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 
 	process(&R, evs, n);
 
+	for (size_t i = 0; i < n; i++)
+		free(evs[i].ridwhy);
 	free(evs);
 	icalcomponent_free(root);
 	free(text);
