@@ -30,6 +30,9 @@
 #include "tz.h"
 
 #define ICS_TZID_PREFIX		"/freeassociation.sourceforge.net/"
+#define MAX_ICS_LINE		(64 * 1024)
+#define MAX_PARAMETERS		1000
+#define DROPPED			"X-CPTUNITS-DROPPED"
 #define MAX_ICS_BYTES		(256L * 1024 * 1024)
 #define MAX_INSTANCES		100000	/* per event, in or before the window */
 
@@ -47,6 +50,7 @@ struct ev {
 	int		 nouid;		/* no UID: a series of its own */
 	size_t		 ord;		/* its place in the file */
 	char		*ridwhy;	/* why its RECURRENCE-ID replaces nothing */
+	char		*lostwhy;	/* what libical or the size cut lost */
 	int		 riddate;	/* its RECURRENCE-ID is a DATE */
 	long		 line;		/* its BEGIN:VEVENT */
 };
@@ -1015,24 +1019,85 @@ cmp_ev(const void *a, const void *b)
 	return x->ord < y->ord ? -1 : x->ord > y->ord;	/* as in the file */
 }
 
-/* Report what libical could not parse in an event (X-LIC-ERROR). */
-static void
-lic_errors(struct reader *R, struct ev *e)
+/*
+ * Does a property of this name shape what an event bills?  Its times, its
+ * recurrence, its status and identity, and what [ics] reads the code,
+ * patient, technicians, payer and provider from.
+ */
+static int
+shaping(struct reader *R, const char *name)
+{
+	static const char *const fixed[] = { "DTSTART", "DTEND", "DURATION",
+	    "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID", "STATUS", "SEQUENCE",
+	    "UID", "SUMMARY", "CATEGORIES", NULL };
+	const struct rules *r = R->o->rules;
+	size_t i, k;
+
+	for (i = 0; fixed[i]; i++)
+		if (strcasecmp(name, fixed[i]) == 0)
+			return 1;
+	for (k = 0; k < ICS_COUNT; k++)
+		for (i = 0; i < r->nics[k]; i++)
+			if (strcasecmp(name, r->ics[k][i]) == 0)
+				return 1;
+	return 0;
+}
+
+/*
+ * What libical could not parse in an event (X-LIC-ERROR: it drops the
+ * property), and the lines left out before parsing: when what was lost
+ * shapes the billing (an EXDATE, an RRULE with INTERVAL=0, a folded RDATE
+ * over the size cut), the event is refused, never billed in another
+ * shape; the reason, which the caller frees, else NULL.  Other losses
+ * (an ATTENDEE, an attachment) are warned about.
+ */
+static char *
+lost_properties(struct reader *R, struct ev *e)
 {
 	icalproperty *p;
-	const char *msg = NULL;
+	const char *msg, *in, *end;
+	char name[64], *why = NULL;
+	size_t k;
 	int n = 0;
 
 	for (p = icalcomponent_get_first_property(e->c, ICAL_XLICERROR_PROPERTY);
-	    p; p = icalcomponent_get_next_property(e->c, ICAL_XLICERROR_PROPERTY)) {
+	    p && why == NULL; p = icalcomponent_get_next_property(e->c,
+	    ICAL_XLICERROR_PROPERTY)) {
+		msg = icalproperty_get_xlicerror(p);
 		if (msg == NULL)
-			msg = icalproperty_get_xlicerror(p);
+			msg = "";
+		/* "Can't parse as DATE-TIME value in EXDATE property. ..." */
+		name[0] = '\0';
+		if ((in = strstr(msg, " in ")) != NULL &&
+		    (end = strstr(in + 4, " property")) != NULL &&
+		    (size_t)(end - in - 4) < sizeof(name)) {
+			memcpy(name, in + 4, (size_t)(end - in - 4));
+			name[end - in - 4] = '\0';
+		}
+		if (name[0] == '\0' || shaping(R, name))
+			why = xasprintf("libical could not parse %s%s (%.100s)",
+			    name[0] ? "its " : "a property", name, msg);
 		n++;
 	}
-	if (n > 0 && !R->o->quiet)
+	for (p = icalcomponent_get_first_property(e->c, ICAL_X_PROPERTY);
+	    p && why == NULL; p = icalcomponent_get_next_property(e->c,
+	    ICAL_X_PROPERTY)) {
+		if (strcasecmp(icalproperty_get_x_name(p), DROPPED) != 0)
+			continue;
+		msg = icalproperty_get_x(p);
+		snprintf(name, sizeof(name), "%s", msg ? msg : "?");
+		for (k = 0; name[k]; k++)
+			name[k] = (char)toupper((unsigned char)name[k]);
+		if (shaping(R, name))
+			why = xasprintf("its %s line is longer than 64 KiB or has "
+			    "more than %d parameters, and was not read", name,
+			    MAX_PARAMETERS);
+	}
+	if (why == NULL && n > 0 && !R->o->quiet)
 		warnmsg("%s:%ld: event %.80s: %d propert%s libical could not "
-		    "parse (%.100s)", R->name, e->line, e->uid, n,
-		    n == 1 ? "y" : "ies", msg ? msg : "");
+		    "parse left out", R->name, e->line, *e->uid ? e->uid :
+		    "(no UID)", n, n == 1 ? "y" : "ies");
+	return why;
 }
 
 /*
@@ -1239,7 +1304,7 @@ process(struct reader *R, struct ev *evs, size_t n)
 			if (e->ridwhy)
 				e->rid = 0;
 		}
-		lic_errors(R, e);
+		e->lostwhy = lost_properties(R, e);
 	}
 	if (n > 1)
 		qsort(evs, n, sizeof(*evs), cmp_ev);
@@ -1303,6 +1368,14 @@ process(struct reader *R, struct ev *evs, size_t n)
 				warnmsg("%s:%ld: event %.80s: another event with this "
 				    "UID and SEQUENCE (line %ld) differs; both billed",
 				    R->name, evs[k].line, evs[k].uid, evs[i].line);
+			if (evs[k].lostwhy != NULL) {
+				/* a lost rule could have put it in any window */
+				if (in_window(R, &evs[k]) ||
+				    strstr(evs[k].lostwhy, "RRULE") ||
+				    strstr(evs[k].lostwhy, "RDATE"))
+					refuse(R, &evs[k], "%s", evs[k].lostwhy);
+				continue;
+			}
 			master(R, &evs[k], rids, nr);
 		}
 		memset(&in, 0, sizeof(in));
@@ -1322,6 +1395,12 @@ process(struct reader *R, struct ev *evs, size_t n)
 			if (evs[k].cancelled || (m && m->cancelled)) {
 				if (in_window(R, &evs[k]))
 					R->run->cancelled++;
+				continue;
+			}
+			if (evs[k].lostwhy != NULL) {
+				/* it still replaces its occurrence: nothing bills twice */
+				if (in_window(R, &evs[k]))
+					refuse(R, &evs[k], "%s", evs[k].lostwhy);
 				continue;
 			}
 			in.n = 0;
@@ -1352,8 +1431,6 @@ process(struct reader *R, struct ev *evs, size_t n)
  * nothing a session needs (at most an attachment), so they are left out
  * before parsing, folded continuations and all; the count is returned.
  */
-#define MAX_ICS_LINE	(64 * 1024)
-#define MAX_PARAMETERS	1000
 
 static size_t
 drop_huge_lines(char *text, size_t *len)
@@ -1375,9 +1452,24 @@ drop_huge_lines(char *text, size_t *len)
 				break;
 		}
 		n = (size_t)(e - r);
-		if (n > MAX_ICS_LINE || semis > MAX_PARAMETERS)
+		if (n > MAX_ICS_LINE || semis > MAX_PARAMETERS) {
+			/*
+			 * A marker in its place says which property was left out,
+			 * so that an event that loses one that shapes its billing
+			 * is refused rather than billed without it.
+			 */
+			size_t k = 0;
+			char name[64];
+
+			while (k < n && k < sizeof(name) - 1 &&
+			    (isalnum((unsigned char)r[k]) || r[k] == '-')) {
+				name[k] = r[k];
+				k++;
+			}
+			name[k] = '\0';
+			w += sprintf(w, DROPPED ":%s\r\n", k ? name : "?");
 			dropped++;
-		else {
+		} else {
 			memmove(w, r, n);
 			w += n;
 		}
@@ -1536,8 +1628,10 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 
 	process(&R, evs, n);
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(evs[i].ridwhy);
+		free(evs[i].lostwhy);
+	}
 	free(evs);
 	icalcomponent_free(root);
 	free(text);
