@@ -109,6 +109,24 @@ usage_error(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
+/* Is cmd among the commands of the option ("all", or a list of words)? */
+static int
+applies(const struct cli_option *o, const char *cmd)
+{
+	const char *p = o->commands;
+	size_t n = strlen(cmd);
+
+	if (strcmp(p, "all") == 0)
+		return 1;
+	while ((p = strstr(p, cmd)) != NULL) {
+		if ((p == o->commands || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ' '))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
 static int
 whole(const char *flag, const char *s, long long max, int *out)
 {
@@ -135,6 +153,7 @@ cli_main(int argc, char **argv)
 	struct options opt;
 	struct rules *rules = NULL;
 	struct diag errs = { 0 };
+	unsigned char seen[32] = { 0 };
 	int c, n = 0, rc;
 
 	memset(&opt, 0, sizeof(opt));
@@ -156,6 +175,9 @@ cli_main(int argc, char **argv)
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		for (n = 0; cli_options[n].name; n++)
+			if (cli_options[n].id == c && n < (int)sizeof(seen))
+				seen[n] = 1;
 		switch (c) {
 		case 'c':
 			opt.config = optarg;
@@ -272,6 +294,19 @@ cli_main(int argc, char **argv)
 	    strcmp(cmd, "rules") != 0 && strcmp(cmd, "log") != 0 &&
 	    strcmp(cmd, "ics") != 0)
 		return usage_error("unknown command '%s'", cmd);
+
+	/*
+	 * An option that does not apply to the command is a usage error, never
+	 * silently ignored (SPEC §4): a lookup in the options table.
+	 */
+	for (n = 0; cli_options[n].name && n < (int)sizeof(seen); n++)
+		if (seen[n] && !applies(&cli_options[n], cmd)) {
+			fprintf(stderr, "cptunits: --%s does not apply to %s (only to "
+			    "%s)\n", cli_options[n].name, cmd,
+			    cli_options[n].commands);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
 
 	/* rules --check FILE checks FILE */
 	if (strcmp(cmd, "rules") == 0 && opt.check && argc == 2)
