@@ -373,6 +373,7 @@ void
 rules_print(const struct rules *r, FILE *fp)
 {
 	const struct rules_payer *p;
+	const char *q;
 	size_t i;
 
 	fputs("# cptunits rules, as printed by \"cptunits rules\".\n", fp);
@@ -384,10 +385,13 @@ rules_print(const struct rules *r, FILE *fp)
 		print_family(fp, &r->families[i]);
 	for (i = 0; i < r->npayers; i++) {
 		p = &r->payers[i];
+		/* a name with blanks is quoted, as it was written */
+		q = strpbrk(p->name, " \t") ? "\"" : "";
 		if (p->family)
-			fprintf(fp, "\n[payer %s %s]\n", p->name, p->family);
+			fprintf(fp, "\n[payer %s%s%s %s]\n", q, p->name, q,
+			    p->family);
 		else
-			fprintf(fp, "\n[payer %s]\n", p->name);
+			fprintf(fp, "\n[payer %s%s%s]\n", q, p->name, q);
 		if (p->aggregate != UNSET)
 			fprintf(fp, "aggregate = %s\n",
 			    p->aggregate == AGG_DAY ? "day" : "session");

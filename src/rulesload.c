@@ -936,6 +936,45 @@ load_family(struct loader *L, const char *sect)
 	each_key(L, sect, "family", family_key, f);
 }
 
+/*
+ * A section name's words, blanks between them; a word in double quotes
+ * may hold blanks ([payer "Acme Health" 97153], SPEC §3).  NULL with *n 0
+ * for an unclosed quote.
+ */
+static char **
+section_words_of(const char *s, size_t *n)
+{
+	char **w = NULL;
+	const char *p = s, *b;
+
+	*n = 0;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			return w;
+		if (*p == '"') {
+			b = ++p;
+			while (*p && *p != '"')
+				p++;
+			if (*p != '"') {
+				str_freev(w, *n);
+				*n = 0;
+				return NULL;
+			}
+			w = xreallocarray(w, *n + 1, sizeof(*w));
+			w[(*n)++] = xstrndup(b, (size_t)(p - b));
+			p++;
+		} else {
+			b = p;
+			while (*p && *p != ' ' && *p != '\t')
+				p++;
+			w = xreallocarray(w, *n + 1, sizeof(*w));
+			w[(*n)++] = xstrndup(b, (size_t)(p - b));
+		}
+	}
+}
+
 static void
 load_payer(struct loader *L, const char *sect)
 {
@@ -950,7 +989,7 @@ load_payer(struct loader *L, const char *sect)
 	p->aggregate = p->mue = UNSET;
 	round_init(&p->round);
 	/* "payer NAME [FAMILY]" in the user's spelling; the caller checked n */
-	w = str_split(written(L, sect), ' ', &n);
+	w = section_words_of(written(L, sect), &n);
 	p->name = xstrdup(n > 1 ? w[1] : "");
 	p->family = n > 2 ? xstrdup(w[2]) : NULL;
 	str_freev(w, n);
@@ -986,9 +1025,12 @@ load_section(struct loader *L, const char *sect)
 		else
 			load_family(L, sect);
 	} else if (n >= 1 && strcmp(w[0], "payer") == 0) {
-		if (n < 2 || n > 3)
+		str_freev(w, n);
+		w = section_words_of(sect, &n);
+		if (n < 2 || n > 3 || *w[1] == '\0')
 			bad(L, sect, NULL, "expected [payer NAME] or "
-			    "[payer NAME FAMILY]");
+			    "[payer NAME FAMILY] (a NAME with blanks in double "
+			    "quotes)");
 		else
 			load_payer(L, sect);
 	} else {
@@ -1258,7 +1300,9 @@ check_payers(struct loader *L)
 		p = &r->payers[i];
 		if (p->family == NULL)
 			continue;
-		sect = xasprintf("payer %s %s", p->name, p->family);
+		sect = strpbrk(p->name, " \t") ?
+		    xasprintf("payer \"%s\" %s", p->name, p->family) :
+		    xasprintf("payer %s %s", p->name, p->family);
 		{
 			char *q;
 
