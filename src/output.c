@@ -53,23 +53,62 @@ output_field(FILE *fp, const char *s, enum format f)
 	fputc('"', fp);
 }
 
+/* The length of the valid UTF-8 sequence at s, or 0 when there is none. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+	unsigned c = s[0];
+	unsigned long cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
 /*
  * A JSON string of text that may not be UTF-8 (a calendar's properties are
- * not checked as a log's rows are): bytes that are not are shown as '?',
- * never dropped with their key.
+ * not checked as a log's rows are): each byte that is not is shown as
+ * \xHH, so that two different identifiers stay two ("P\xe9" and
+ * "P\xe8", not "P?" twice), and nothing is dropped with its key.
  */
 json_t *
 output_json_string(const char *s)
 {
 	json_t *j = json_string(s);
-	char *copy, *p;
+	const unsigned char *p;
+	char *copy, *w;
+	size_t n;
 
 	if (j != NULL)
 		return j;
-	copy = xstrdup(s);
-	for (p = copy; *p; p++)
-		if ((unsigned char)*p >= 0x80 || (unsigned char)*p < 0x20)
-			*p = '?';
+	copy = w = xmalloc(strlen(s) * 4 + 1);
+	for (p = (const unsigned char *)s; *p; ) {
+		if ((n = utf8_len(p)) == 0) {
+			w += sprintf(w, "\\x%02x", *p++);
+			continue;
+		}
+		memcpy(w, p, n);
+		w += n;
+		p += n;
+	}
+	*w = '\0';
 	j = json_string(copy);
 	free(copy);
 	return j;

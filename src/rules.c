@@ -430,6 +430,9 @@ rules_why_not(const struct rules *r, const char *code, int day,
 	*fam = rules_family_for(r, code, day, &other);
 	if (*fam)
 		return NULL;
+	/* an unknown code is shown as other fields are: 40 characters at most */
+	if (other == NULL && strlen(code) > 40)
+		return xasprintf("code %.37s... is not in the rules", code);
 	if (other == NULL)
 		return xasprintf("code %s is not in the rules", code);
 	if (other->to == DATE_OPEN_END)
