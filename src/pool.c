@@ -6,6 +6,7 @@
  * the minutes of a day, whatever the number of rows.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -36,6 +37,8 @@ struct entry {
 	size_t				 niv, capiv;
 	long long			 raw;	/* seconds of timed sessions, summed */
 	long long			 loose;	/* seconds of sessions without times */
+	long long			 dup;	/* seconds another line counts */
+	long long			 dupprev;	/* of those, the day before's */
 	int				 sessions;
 	int				 notes;
 	const char			**prov;	/* distinct providers, interned */
@@ -392,11 +395,24 @@ pairs(const struct entry *p, const struct rules_family *addon,
 	return 0;
 }
 
+/* "N minutes", or "N seconds" under a minute, into buf of 32. */
+static const char *
+span_text(long long secs, char *buf)
+{
+	if (secs >= 60)
+		snprintf(buf, 32, "%lld minute%s", secs / 60,
+		    secs / 60 == 1 ? "" : "s");
+	else
+		snprintf(buf, 32, "%lld second%s", secs, secs == 1 ? "" : "s");
+	return buf;
+}
+
 static void
 add_line(struct report *rep, struct entry *e, const struct rule *rule,
     long minutes, long order)
 {
 	struct report_line *l;
+	char t[32];
 	size_t i;
 
 	l = report_add(rep, e->patient, e->date, rules_family_label(e->fam),
@@ -418,6 +434,13 @@ add_line(struct report *rep, struct entry *e, const struct rule *rule,
 	if (e->notes & NOTE_MIDNIGHT)
 		report_warn(l, "a session crosses midnight; billed on its start "
 		    "date");
+	if (e->dupprev > 0)
+		report_warn(l, "%s already counted on the day before, by a "
+		    "session that crossed midnight", span_text(e->dupprev, t));
+	if (e->dup > e->dupprev)
+		report_warn(l, "%s already counted in another line of this "
+		    "patient, date and family (sessions rounded alone)",
+		    span_text(e->dup - e->dupprev, t));
 	if (e->notes & NOTE_PAYERS)
 		report_warn(l, "its sessions name different payers; billed by "
 		    "the rules of %s", *e->payer ? e->payer : "no payer");
@@ -438,6 +461,123 @@ add_line(struct report *rep, struct entry *e, const struct rule *rule,
 	}
 }
 
+/* Intervals, sorted and disjoint, for the union of a group's pools. */
+struct ivs {
+	struct ival	*v;
+	size_t		 n, cap;
+};
+
+/* Seconds of the sorted disjoint list a that the sorted disjoint b covers. */
+static long long
+covered(const struct ival *a, size_t na, const struct ival *b, size_t nb)
+{
+	long long t = 0, s, e;
+	size_t i = 0, j = 0;
+
+	while (i < na && j < nb) {
+		s = a[i].s > b[j].s ? a[i].s : b[j].s;
+		e = a[i].e < b[j].e ? a[i].e : b[j].e;
+		if (e > s)
+			t += e - s;
+		if (a[i].e < b[j].e)
+			i++;
+		else
+			j++;
+	}
+	return t;
+}
+
+/* u := u ∪ a, both sorted and disjoint. */
+static void
+unite(struct ivs *u, const struct ival *a, size_t na)
+{
+	struct ival *m;
+	size_t i = 0, j = 0, k = 0;
+	struct ival x;
+
+	if (na == 0)
+		return;
+	m = xreallocarray(NULL, u->n + na, sizeof(*m));
+	while (i < u->n || j < na) {
+		if (j >= na || (i < u->n && u->v[i].s <= a[j].s))
+			x = u->v[i++];
+		else
+			x = a[j++];
+		if (k > 0 && x.s <= m[k - 1].e) {
+			if (x.e > m[k - 1].e)
+				m[k - 1].e = x.e;
+		} else
+			m[k++] = x;
+	}
+	free(u->v);
+	u->v = m;
+	u->n = k;
+	u->cap = u->n + na;
+}
+
+static int
+same_group(const struct entry *a, const struct entry *b)
+{
+	return a->date == b->date && a->fam == b->fam &&
+	    strcmp(a->patient, b->patient) == 0;
+}
+
+/*
+ * Time is never counted twice (SPEC §2), across pools too: the pools of
+ * one patient, date and family that are billed apart (sessions rounded
+ * alone, for a payer's aggregate = session or --by session) count each
+ * second once, the first pool taking it; and a session that crossed
+ * midnight from the day before has counted its minutes after midnight
+ * there, so the same patient and family's pool of the next day does not
+ * count them again.  all is sorted; each entry's dup is set.
+ */
+static void
+dedupe(struct entry **all, size_t n)
+{
+	struct ivs u = { NULL, 0, 0 }, prev = { NULL, 0, 0 };
+	size_t i, j, k, g;
+	long long c;
+
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && same_group(all[j], all[i]); j++)
+			;
+		/* the day before's group of the same patient and family */
+		prev.n = 0;
+		for (g = i; g > 0 && all[g - 1]->date >= all[i]->date - 1 &&
+		    strcmp(all[g - 1]->patient, all[i]->patient) == 0; g--) {
+			const struct entry *q = all[g - 1];
+
+			if (q->date == all[i]->date - 1 &&
+			    (q->notes & NOTE_MIDNIGHT) &&
+			    strcmp(rules_family_label(q->fam),
+			    rules_family_label(all[i]->fam)) == 0)
+				unite(&prev, q->iv, q->niv);
+		}
+		u.n = 0;
+		for (k = i; k < j; k++) {
+			struct entry *e = all[k];
+
+			if (e->niv == 0)
+				continue;
+			c = prev.n ? covered(e->iv, e->niv, prev.v, prev.n) : 0;
+			e->dupprev = c;
+			if (u.n > 0) {
+				/* what the group has not yet counted, of e */
+				struct ivs left = { NULL, 0, 0 };
+
+				unite(&left, prev.v, prev.n);
+				unite(&left, u.v, u.n);
+				c = covered(e->iv, e->niv, left.v, left.n);
+				free(left.v);
+			}
+			e->dup = c;
+			unite(&u, e->iv, e->niv);
+		}
+	}
+	free(u.v);
+	free(prev.v);
+}
+
 void
 pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
     void *arg)
@@ -455,6 +595,7 @@ pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
 	n = p->n;
 	if (n > 1)
 		qsort(all, n, sizeof(*all), cmp_entry);
+	dedupe(all, n);
 
 	/* primaries first: add-ons are judged by what they billed */
 	for (i = 0; i < n; i++) {
@@ -462,7 +603,7 @@ pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
 		if (e->fam->kind == KIND_ADDON)
 			continue;
 		rules_resolve(p->rules, e->fam, *e->payer ? e->payer : NULL, &rule);
-		minutes = (long)((merged(e) + e->loose) / 60);
+		minutes = (long)((merged(e) - e->dup + e->loose) / 60);
 		units_compute(&rule, minutes, e->sessions, &e->billed);
 		add_line(rep, e, &rule, minutes, (long)i);
 	}
