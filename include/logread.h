@@ -33,8 +33,11 @@ struct logrun {
 	long			 outside;	/* records outside --from/--to */
 	struct reject_row	*rows;		/* for --rejects, in order */
 	size_t			 nrows, caprows;
-	char			**header;	/* the first file's header */
-	size_t			 nheader;
+	char			**header;	/* the union of the logs' headers */
+	size_t			 nheader, capheader;
+	long			 bycol[COL_COUNT];	/* the union column of each use */
+	size_t			*extra;		/* unnamed columns for fields past */
+	size_t			 nextra;	/* a row's header */
 };
 
 /*

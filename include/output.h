@@ -21,6 +21,8 @@ void	output_report(const struct report *, enum format, FILE *);
 json_t	*output_json_string(const char *);
 /* One field: RFC 4180 quoting for csv, blanks for tabs and newlines in tsv. */
 void	output_field(FILE *, const char *, enum format);
+/* The same for n bytes, which may hold NUL bytes (a row as read). */
+void	output_field_n(FILE *, const char *, size_t n, enum format);
 
 /* One row of `cptunits table`: from `minutes` on, `code` bills `units`. */
 struct output_step {

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,19 +40,23 @@ static const char *const aliases[COL_COUNT] = {
 	    "clinician|therapist",
 };
 
-/* A rejected row kept for --rejects: the reason, then the row. */
+/*
+ * A row kept for --rejects, as read: one block of (column of the union
+ * of the logs' headers, length, bytes) records, NUL bytes and all, so a
+ * row costs about its own size and nothing of it is lost.
+ */
 struct reject_row {
 	char	*reason;
-	char	**field;
-	size_t	 n;
+	char	*data;
+	size_t	 len;
 };
 
 /* What an add-on session keeps until the pools are billed. */
 struct addon_tag {
 	char	*file;
 	long	 line;
-	char	**field;	/* mapped to the first header, for --rejects */
-	size_t	 n;
+	char	*data;		/* the row, for --rejects; NULL without */
+	size_t	 len;
 };
 
 /* The families of the codes seen lately: most rows repeat a few codes. */
@@ -71,8 +76,7 @@ struct file {
 	int			 col[COL_COUNT];	/* field index, or -1 */
 	char			**header;
 	size_t			 nheader;
-	int			 same_header;	/* as the run's first */
-	int			*map;		/* first-header column -> ours */
+	size_t			*map;		/* our column -> the union's */
 };
 
 /* Lower case, '_' '-' '.' as blanks, blanks collapsed and trimmed. */
@@ -158,26 +162,60 @@ copy_fields(const struct csvrec *rec, size_t *n)
 	return f;
 }
 
-/* The row as the first file's header would lay it out. */
-static char **
-mapped_fields(const struct file *F, const struct csvrec *rec, size_t *n)
+/* A column of the union with this (written) name, appended. */
+static size_t
+union_add(struct logrun *run, const char *name)
 {
-	char **f;
-	size_t i;
+	if (run->nheader == run->capheader) {
+		run->capheader = run->capheader ? run->capheader * 2 : 16;
+		run->header = xreallocarray(run->header, run->capheader,
+		    sizeof(*run->header));
+	}
+	run->header[run->nheader] = xstrdup(name);
+	return run->nheader++;
+}
 
-	if (F->same_header || F->map == NULL)
-		return copy_fields(rec, n);
-	f = xcalloc(F->run->nheader, sizeof(*f));
-	for (i = 0; i < F->run->nheader; i++)
-		f[i] = F->map[i] >= 0 && (size_t)F->map[i] < rec->nfields ?
-		    xstrndup(rec->field[F->map[i]], rec->len[F->map[i]]) :
-		    xstrdup("");
-	*n = F->run->nheader;
-	return f;
+/*
+ * The row as read, packed for --rejects: each field with the union column
+ * it fills; fields past the header fill unnamed columns of their own.
+ */
+static char *
+pack_row(struct file *F, const struct csvrec *rec, size_t *len)
+{
+	struct logrun *run = F->run;
+	size_t i, need = 0, at = 0, col, k;
+	uint32_t v[2];
+	char *d;
+
+	for (i = 0; i < rec->nfields; i++)
+		need += 2 * sizeof(uint32_t) + rec->len[i];
+	d = xmalloc(need ? need : 1);
+	for (i = 0; i < rec->nfields; i++) {
+		if (i < F->nheader)
+			col = F->map[i];
+		else {
+			/* the k-th field past its header: an extra column */
+			k = i - F->nheader;
+			while (run->nextra <= k) {
+				run->extra = xreallocarray(run->extra, run->nextra + 1,
+				    sizeof(*run->extra));
+				run->extra[run->nextra++] = union_add(run, "");
+			}
+			col = run->extra[k];
+		}
+		v[0] = (uint32_t)col;
+		v[1] = (uint32_t)rec->len[i];
+		memcpy(d + at, v, sizeof(v));
+		at += sizeof(v);
+		memcpy(d + at, rec->field[i], rec->len[i]);
+		at += rec->len[i];
+	}
+	*len = at;
+	return d;
 }
 
 static void
-keep_row(struct logrun *run, const char *reason, char **field, size_t n)
+keep_row(struct logrun *run, const char *reason, char *data, size_t len)
 {
 	struct reject_row *r;
 
@@ -188,8 +226,8 @@ keep_row(struct logrun *run, const char *reason, char **field, size_t n)
 	}
 	r = &run->rows[run->nrows++];
 	r->reason = xstrdup(reason);
-	r->field = field;
-	r->n = n;
+	r->data = data;
+	r->len = len;
 }
 
 static void
@@ -200,8 +238,7 @@ static void
 reject(struct file *F, const struct csvrec *rec, const char *fmt, ...)
 {
 	va_list ap;
-	char **f;
-	char *why;
+	char *why, *d;
 	size_t n;
 
 	va_start(ap, fmt);
@@ -210,8 +247,8 @@ reject(struct file *F, const struct csvrec *rec, const char *fmt, ...)
 	report_reject(F->run->report, F->name, rec->line, "%s", why);
 	warnmsg("%s:%ld: %s", F->name, rec->line, why);
 	if (F->o->keep_rejects) {
-		f = mapped_fields(F, rec, &n);
-		keep_row(F->run, why, f, n);
+		d = pack_row(F, rec, &n);
+		keep_row(F->run, why, d, n);
 	}
 	free(why);
 }
@@ -303,12 +340,79 @@ cmp_name(const void *a, const void *b)
 	    ((const struct named *)b)->name);
 }
 
+/*
+ * The rejects file's header is the union of the logs' headers (SPEC §5),
+ * one that cptunits reads back: a column this log uses as patient, date,
+ * code... fills the union's column of that use ("Client ID" under the
+ * first log's "patient"); any other fills the union's column of the same
+ * normalized name (the k-th of a repeated name the k-th); a column the
+ * union lacks is added.  By names sorted once: wide headers cost n log n.
+ */
+static void
+map_header(struct file *F)
+{
+	struct logrun *run = F->run;
+	struct named *b, key, *hit, *e;
+	unsigned char *used;
+	size_t i, nb;
+
+	size_t nall = run->nheader;
+	int c, role[COL_COUNT] = { 0 };
+
+	if (run->nheader == 0)
+		for (c = 0; c < COL_COUNT; c++)
+			run->bycol[c] = -1;
+	F->map = xcalloc(F->nheader ? F->nheader : 1, sizeof(*F->map));
+	/* the union's columns of no use, by name */
+	b = xcalloc(nall ? nall : 1, sizeof(*b));
+	for (i = nb = 0; i < nall; i++) {
+		for (c = 0; c < COL_COUNT && run->bycol[c] != (long)i; c++)
+			;
+		if (c < COL_COUNT)
+			continue;
+		b[nb].name = norm(run->header[i], strlen(run->header[i]));
+		b[nb++].index = (int)i;
+	}
+	if (nb > 1)
+		qsort(b, nb, sizeof(*b), cmp_named);
+	used = xcalloc(nall ? nall : 1, 1);
+	for (c = 0; c < COL_COUNT; c++)
+		role[c] = F->col[c];
+	for (i = 0; i < F->nheader; i++) {
+		for (c = 0; c < COL_COUNT && role[c] != (int)i; c++)
+			;
+		if (c < COL_COUNT) {
+			/* a column of a use: the union's column of that use */
+			if (run->bycol[c] < 0)
+				run->bycol[c] = (long)union_add(run, F->header[i]);
+			F->map[i] = (size_t)run->bycol[c];
+			continue;
+		}
+		key.name = norm(F->header[i], strlen(F->header[i]));
+		hit = nb ? bsearch(&key, b, nb, sizeof(*b), cmp_name) : NULL;
+		while (hit && hit > b && strcmp(hit[-1].name, key.name) == 0)
+			hit--;
+		for (e = b + nb; hit && hit < e && strcmp(hit->name, key.name) == 0 &&
+		    used[hit->index]; hit++)
+			;
+		if (hit && hit < e && strcmp(hit->name, key.name) == 0) {
+			used[hit->index] = 1;
+			F->map[i] = (size_t)hit->index;
+		} else
+			F->map[i] = union_add(run, F->header[i]);
+		free(key.name);
+	}
+	for (i = 0; i < nb; i++)
+		free(b[i].name);
+	free(b);
+	free(used);
+}
+
 static int
 header(struct file *F, const struct csvrec *rec)
 {
 	static const char *const need[] = { "patient", "date", "code" };
-	struct logrun *run = F->run;
-	size_t i, j;
+	size_t i;
 	char *h;
 	int c;
 
@@ -361,41 +465,8 @@ header(struct file *F, const struct csvrec *rec)
 		    F->name, rec->line);
 		return -1;
 	}
-	/* the first header is the rejects file's; later ones map onto it */
-	if (run->header == NULL) {
-		run->header = copy_fields(rec, &run->nheader);
-		F->same_header = 1;
-		return 0;
-	}
-	F->same_header = run->nheader == F->nheader;
-	for (i = 0; F->same_header && i < F->nheader; i++)
-		F->same_header = strcasecmp(run->header[i], F->header[i]) == 0;
-	if (!F->same_header) {
-		/* by normalized name, sorted once: wide headers cost n log n */
-		struct named *b = xcalloc(F->nheader ? F->nheader : 1, sizeof(*b));
-		struct named key, *hit;
-
-		for (j = 0; j < F->nheader; j++) {
-			b[j].name = norm(F->header[j], strlen(F->header[j]));
-			b[j].index = (int)j;
-		}
-		if (F->nheader > 1)
-			qsort(b, F->nheader, sizeof(*b), cmp_named);
-		F->map = xcalloc(run->nheader, sizeof(*F->map));
-		for (i = 0; i < run->nheader; i++) {
-			key.name = norm(run->header[i], strlen(run->header[i]));
-			hit = F->nheader ? bsearch(&key, b, F->nheader, sizeof(*b),
-			    cmp_name) : NULL;
-			/* the first column of that name, as a person reads it */
-			while (hit && hit > b && strcmp(hit[-1].name, key.name) == 0)
-				hit--;
-			F->map[i] = hit ? hit->index : -1;
-			free(key.name);
-		}
-		for (j = 0; j < F->nheader; j++)
-			free(b[j].name);
-		free(b);
-	}
+	if (F->o->keep_rejects)
+		map_header(F);
 	return 0;
 }
 
@@ -655,7 +726,7 @@ row(struct file *F, const struct csvrec *rec)
 		tag->file = xstrdup(F->name);
 		tag->line = rec->line;
 		if (o->keep_rejects)
-			tag->field = mapped_fields(F, rec, &tag->n);
+			tag->data = pack_row(F, rec, &tag->len);
 		pool_add(F->run->pool, &s, tag);
 	} else
 		pool_add(F->run->pool, &s, NULL);
@@ -725,10 +796,10 @@ logread_late_reject(void *arg, void *vtag, const char *reason, long seconds)
 	warnmsg("%s:%ld: %s", tag->file, tag->line, reason);
 	run->report->accepted--;
 	run->seconds -= seconds;
-	if (tag->field) {
-		keep_row(run, reason, tag->field, tag->n);
-		tag->field = NULL;
-		tag->n = 0;
+	if (tag->data) {
+		keep_row(run, reason, tag->data, tag->len);
+		tag->data = NULL;
+		tag->len = 0;
 	}
 }
 
@@ -740,14 +811,16 @@ logread_free_tag(void *vtag)
 	if (tag == NULL)
 		return;
 	free(tag->file);
-	str_freev(tag->field, tag->n);
+	free(tag->data);
 	free(tag);
 }
 
 void
 logread_write_rejects(const struct logrun *run, FILE *fp)
 {
-	size_t i, j;
+	const char **f;
+	size_t i, j, at, *n;
+	uint32_t v[2];
 
 	fputs("reason", fp);
 	for (i = 0; i < run->nheader; i++) {
@@ -755,14 +828,28 @@ logread_write_rejects(const struct logrun *run, FILE *fp)
 		output_field(fp, run->header[i], FMT_CSV);
 	}
 	fputs("\r\n", fp);
+	f = xcalloc(run->nheader ? run->nheader : 1, sizeof(*f));
+	n = xcalloc(run->nheader ? run->nheader : 1, sizeof(*n));
 	for (i = 0; i < run->nrows; i++) {
+		/* each field in its own column; the others empty */
+		memset(n, 0, (run->nheader ? run->nheader : 1) * sizeof(*n));
+		for (at = 0; at + sizeof(v) <= run->rows[i].len; at += v[1]) {
+			memcpy(v, run->rows[i].data + at, sizeof(v));
+			at += sizeof(v);
+			if (v[0] < run->nheader) {
+				f[v[0]] = run->rows[i].data + at;
+				n[v[0]] = v[1];
+			}
+		}
 		output_field(fp, run->rows[i].reason, FMT_CSV);
-		for (j = 0; j < run->rows[i].n; j++) {
+		for (j = 0; j < run->nheader; j++) {
 			fputc(',', fp);
-			output_field(fp, run->rows[i].field[j], FMT_CSV);
+			output_field_n(fp, n[j] ? f[j] : "", n[j], FMT_CSV);
 		}
 		fputs("\r\n", fp);
 	}
+	free(f);
+	free(n);
 }
 
 void
@@ -772,10 +859,13 @@ logrun_free(struct logrun *run)
 
 	for (i = 0; i < run->nrows; i++) {
 		free(run->rows[i].reason);
-		str_freev(run->rows[i].field, run->rows[i].n);
+		free(run->rows[i].data);
 	}
 	free(run->rows);
 	str_freev(run->header, run->nheader);
+	free(run->extra);
+	run->extra = NULL;
+	run->nextra = run->capheader = 0;
 	run->rows = NULL;
 	run->header = NULL;
 	run->nrows = run->nheader = 0;

@@ -30,25 +30,36 @@ output_format_parse(const char *s, enum format *out)
 void
 output_field(FILE *fp, const char *s, enum format f)
 {
-	const char *p;
-	size_t n = strlen(s);
+	output_field_n(fp, s, strlen(s), f);
+}
+
+void
+output_field_n(FILE *fp, const char *s, size_t n, enum format f)
+{
+	size_t i;
+	int quote = 0;
 
 	if (f == FMT_TSV) {
-		for (p = s; *p; p++)
-			fputc(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p, fp);
+		for (i = 0; i < n; i++)
+			fputc(s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ? ' ' :
+			    s[i], fp);
 		return;
 	}
 	/* blanks at either end are quoted too, so a CSV reader keeps them */
-	if (strpbrk(s, ",\"\r\n") == NULL && (n == 0 || (s[0] != ' ' &&
-	    s[n - 1] != ' ' && s[0] != '\t' && s[n - 1] != '\t'))) {
-		fputs(s, fp);
+	for (i = 0; i < n && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+	if (n > 0 && (s[0] == ' ' || s[n - 1] == ' ' || s[0] == '\t' ||
+	    s[n - 1] == '\t'))
+		quote = 1;
+	if (!quote) {
+		fwrite(s, 1, n, fp);
 		return;
 	}
 	fputc('"', fp);
-	for (p = s; *p; p++) {
-		if (*p == '"')
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
 			fputc('"', fp);
-		fputc(*p, fp);
+		fputc(s[i], fp);
 	}
 	fputc('"', fp);
 }
