@@ -41,8 +41,7 @@ struct entry {
 	long long			 dupprev;	/* of those, the day before's */
 	int				 sessions;
 	int				 notes;
-	const char			**prov;	/* distinct providers, interned */
-	size_t				 nprov;
+	size_t				 nprov;	/* distinct providers (in the set) */
 	int				 noprov;	/* a session named none */
 	struct addon			*adds;
 	size_t				 nadds;
@@ -72,6 +71,16 @@ struct str {
 
 #define RECENT	8
 
+/*
+ * The providers of each pool, for pairing add-ons with their primary: one
+ * set of (pool, provider) pairs for all pools, so that a pool of many
+ * providers costs a hash probe a session, not a search of its list.
+ */
+struct pslot {
+	const struct entry	*e;
+	const char		*prov;	/* interned */
+};
+
 struct pool {
 	const struct rules	*rules;
 	struct block		*blocks;
@@ -86,6 +95,8 @@ struct pool {
 	struct entry		*recent[RECENT];	/* logs come grouped */
 	unsigned		 nextrecent;
 	unsigned long		 seq;
+	struct pslot		*ptab;		/* (pool, provider) pairs seen */
+	size_t			 ptabsize, pn;
 };
 
 static uint64_t
@@ -205,6 +216,78 @@ grow(struct pool *p)
 	p->tabsize = size;
 }
 
+static size_t
+pslot_of(const struct pool *p, const struct entry *e, const char *prov)
+{
+	uint64_t h = fnv(14695981039346656037ULL, &e, sizeof(e));
+
+	h = fnv(h, &prov, sizeof(prov));
+	return (size_t)(h & (p->ptabsize - 1));
+}
+
+/* Is (e, prov) in the set?  prov interned. */
+static int
+pset_has(const struct pool *p, const struct entry *e, const char *prov)
+{
+	size_t j;
+
+	if (p->ptabsize == 0)
+		return 0;
+	for (j = pslot_of(p, e, prov); p->ptab[j].e != NULL;
+	    j = (j + 1) & (p->ptabsize - 1))
+		if (p->ptab[j].e == e && p->ptab[j].prov == prov)
+			return 1;
+	return 0;
+}
+
+/* Add (e, prov); 1 when it is new. */
+static int
+pset_add(struct pool *p, const struct entry *e, const char *prov)
+{
+	struct pslot *old;
+	size_t j, i, size;
+
+	if (pset_has(p, e, prov))
+		return 0;
+	if (2 * (p->pn + 1) > p->ptabsize) {
+		old = p->ptab;
+		size = p->ptabsize;
+		p->ptabsize = size ? size * 2 : 256;
+		p->ptab = xcalloc(p->ptabsize, sizeof(*p->ptab));
+		for (i = 0; i < size; i++) {
+			if (old[i].e == NULL)
+				continue;
+			for (j = pslot_of(p, old[i].e, old[i].prov); p->ptab[j].e;
+			    j = (j + 1) & (p->ptabsize - 1))
+				;
+			p->ptab[j] = old[i];
+		}
+		free(old);
+	}
+	for (j = pslot_of(p, e, prov); p->ptab[j].e != NULL;
+	    j = (j + 1) & (p->ptabsize - 1))
+		;
+	p->ptab[j].e = e;
+	p->ptab[j].prov = prov;
+	p->pn++;
+	return 1;
+}
+
+/* The interned copy of s, or NULL when the pool has never seen it. */
+static const char *
+interned(const struct pool *p, const char *s)
+{
+	uint64_t h = fnv(14695981039346656037ULL, s, strlen(s));
+	struct str *e;
+
+	if (p->strsize == 0)
+		return NULL;
+	for (e = p->strs[h & (p->strsize - 1)]; e; e = e->next)
+		if (e->hash == h && strcmp(e->s, s) == 0)
+			return e->s;
+	return NULL;
+}
+
 static struct entry *
 find(struct pool *p, const struct session *s, unsigned long seq)
 {
@@ -296,7 +379,6 @@ pool_add(struct pool *p, const struct session *s, void *tag)
 	const char *prov = s->provider ? s->provider : "";
 	unsigned long seq = 0;
 	struct entry *e;
-	size_t i;
 
 	if (p->by_session || rules_aggregate(p->rules, s->payer) == AGG_SESSION)
 		seq = ++p->seq;
@@ -332,17 +414,8 @@ pool_add(struct pool *p, const struct session *s, void *tag)
 	/* providers, for pairing add-ons with their primary */
 	if (*prov == '\0')
 		e->noprov = 1;
-	else {
-		prov = intern(p, prov);
-		for (i = 0; i < e->nprov; i++)
-			if (e->prov[i] == prov)
-				break;
-		if (i == e->nprov) {
-			e->prov = xreallocarray(e->prov, e->nprov + 1,
-			    sizeof(*e->prov));
-			e->prov[e->nprov++] = prov;
-		}
-	}
+	else if (pset_add(p, e, intern(p, prov)))
+		e->nprov++;
 }
 
 static int
@@ -376,9 +449,10 @@ merged(const struct entry *e)
 /* Does primary entry p bill one of the codes the add-on family requires,
  * by the add-on's provider (when both name one)? */
 static int
-pairs(const struct entry *p, const struct rules_family *addon,
-    const char *provider)
+pairs(const struct pool *pool, const struct entry *p,
+    const struct rules_family *addon, const char *provider)
 {
+	const char *prov;
 	size_t i, j;
 	int code = 0;
 
@@ -389,10 +463,8 @@ pairs(const struct entry *p, const struct rules_family *addon,
 				code = 1;
 	if (!code || *provider == '\0' || p->noprov)
 		return code;
-	for (i = 0; i < p->nprov; i++)
-		if (strcmp(p->prov[i], provider) == 0)
-			return 1;
-	return 0;
+	return (prov = interned(pool, provider)) != NULL &&
+	    pset_has(pool, p, prov);
 }
 
 /* "N minutes", or "N seconds" under a minute, into buf of 32. */
@@ -624,7 +696,7 @@ pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
 			ok = 0;
 			for (q = all + lo; q < all + hi && !ok; q++)
 				ok = (*q)->fam->kind != KIND_ADDON &&
-				    pairs(*q, e->fam, e->adds[j].provider);
+				    pairs(p, *q, e->fam, e->adds[j].provider);
 			if (ok) {
 				k++;
 				e->loose += e->adds[j].seconds;
@@ -662,7 +734,6 @@ pool_free(struct pool *p)
 	for (i = 0; i < p->n; i++) {
 		e = p->all[i];
 		free(e->iv);
-		free(e->prov);
 		for (j = 0; j < e->nadds; j++) {
 			free(e->adds[j].provider);
 			if (e->adds[j].tag)
@@ -678,6 +749,7 @@ pool_free(struct pool *p)
 		free(b);
 	}
 	free(p->strs);
+	free(p->ptab);
 	free(p->all);
 	free(p->tab);
 	free(p);
