@@ -21,9 +21,11 @@ struct logopts {
 	const char		*payer;		/* --payer: every row's payer */
 	int			 from, to;	/* dates of service, from <= d < to */
 	int			 keep_rejects;	/* keep rows for --rejects */
+	int			 quiet;		/* -q: no warnings */
 };
 
 struct reject_row;
+struct seen;
 
 /* What a run over one or more logs has found beyond the report. */
 struct logrun {
@@ -31,11 +33,16 @@ struct logrun {
 	struct report		*report;
 	long long		 seconds;	/* of accepted records */
 	long			 outside;	/* records outside --from/--to */
+	long			 repeats;	/* rows counted once (repeats) */
 	struct reject_row	*rows;		/* for --rejects, in order */
 	size_t			 nrows, caprows;
 	char			**header;	/* the union of the logs' headers */
 	size_t			 nheader, capheader;
 	long			 bycol[COL_COUNT];	/* the union column of each use */
+	struct seen		*seen;		/* rows and encounters read, */
+	size_t			 seensize, nseen;	/* for repeats */
+	char			**files;	/* the logs' names, for messages */
+	size_t			 nfiles;
 	size_t			*extra;		/* unnamed columns for fields past */
 	size_t			 nextra;	/* a row's header */
 };

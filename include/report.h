@@ -46,6 +46,8 @@ struct report {
 	long			 accepted;
 	long			 minutes;	/* of accepted records */
 	long			 outside;	/* records outside --from/--to */
+	long			 unbilled;	/* records counted but not billed
+						   (repeats of another), in notes */
 	int			 by_session;	/* print start,end,source */
 	int			 by_date;	/* table: days first (calendars) */
 	char			**notes;	/* about the run as a whole */

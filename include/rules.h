@@ -61,7 +61,8 @@ enum date_order { ORDER_MDY, ORDER_DMY };
 /* The columns of an encounter log, in SPEC §5 order. */
 enum column {
 	COL_PATIENT, COL_DATE, COL_START, COL_END, COL_MINUTES, COL_CODE,
-	COL_TECHNICIANS, COL_PARTICIPANTS, COL_PAYER, COL_PROVIDER, COL_COUNT
+	COL_TECHNICIANS, COL_PARTICIPANTS, COL_PAYER, COL_PROVIDER,
+	COL_ENCOUNTER, COL_COUNT
 };
 extern const char *const rules_column_names[COL_COUNT];
 

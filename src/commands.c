@@ -481,6 +481,7 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	o.from = opt->from;
 	o.to = opt->to;
 	o.keep_rejects = opt->rejects != NULL;
+	o.quiet = opt->quiet;
 
 	memset(&rep, 0, sizeof(rep));
 	rep.by_session = opt->by_session;
@@ -492,6 +493,10 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	pool_bill(run.pool, &rep, logread_late_reject, &run);
 	rep.minutes = (long)(run.seconds / 60);
 	rep.outside = run.outside;
+	if (run.repeats)
+		report_note(&rep, "%ld row%s repeating another (the same encounter "
+		    "id, or field for field) counted once", run.repeats,
+		    run.repeats == 1 ? "" : "s");
 
 	/* the rejects file is written even under --strict: it is the fix */
 	if (opt->rejects) {

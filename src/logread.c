@@ -38,6 +38,8 @@ static const char *const aliases[COL_COUNT] = {
 	"payer|payor|insurance|insurer|funder|funding source|insurance company",
 	"provider|rendering provider|provider id|rendering provider id|staff|"
 	    "clinician|therapist",
+	"encounter|encounter id|encounterid|appointment id|appointmentid|"
+	    "appt id|visit id|session id|service id|claim line id",
 };
 
 /*
@@ -59,11 +61,24 @@ struct addon_tag {
 	size_t	 len;
 };
 
+/*
+ * A row or an encounter id already read: its hash (the kind in the low
+ * bit: 0 a row, 1 an encounter), and where.  A 64-bit hash of a row's
+ * bytes: two different rows share one with odds of about n^2 / 2^65
+ * (1e-8 for a million rows), the price of not keeping every row.
+ */
+struct seen {
+	uint64_t	h;
+	uint32_t	file;
+	uint32_t	line;
+};
+
 /* The families of the codes seen lately: most rows repeat a few codes. */
 #define FAMCACHE	8
 
 struct file {
 	const char		*name;
+	size_t			 index;		/* in run->files */
 	const struct logopts	*o;
 	struct logrun		*run;
 	char			*scratch;	/* this row's trimmed fields */
@@ -140,6 +155,118 @@ column_of(const struct rules *r, const char *h)
 		}
 	}
 	return -1;
+}
+
+/* FNV-1a with a final avalanche (splitmix64's), for repeats. */
+static uint64_t
+hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	while (n--)
+		h = (h ^ *s++) * 1099511628211ULL;
+	return h;
+}
+
+static uint64_t
+mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/*
+ * Look h up among what the run has read; when absent, remember it at
+ * (file, line) and return NULL.
+ */
+static const struct seen *
+seen_before(struct logrun *run, uint64_t h, uint32_t file, uint32_t line)
+{
+	struct seen *old;
+	size_t j, i, size;
+
+	if (2 * (run->nseen + 1) > run->seensize) {
+		old = run->seen;
+		size = run->seensize;
+		run->seensize = size ? size * 2 : 1024;
+		run->seen = xcalloc(run->seensize, sizeof(*run->seen));
+		for (i = 0; i < size; i++) {
+			if (old[i].line == 0)
+				continue;
+			for (j = old[i].h & (run->seensize - 1); run->seen[j].line;
+			    j = (j + 1) & (run->seensize - 1))
+				;
+			run->seen[j] = old[i];
+		}
+		free(old);
+	}
+	for (j = h & (run->seensize - 1); run->seen[j].line != 0;
+	    j = (j + 1) & (run->seensize - 1))
+		if (run->seen[j].h == h)
+			return &run->seen[j];
+	run->seen[j].h = h;
+	run->seen[j].file = file;
+	run->seen[j].line = line;
+	run->nseen++;
+	return NULL;
+}
+
+/*
+ * A row that repeats an encounter id already read, or another row field
+ * for field, counts once (SPEC §5): the first is billed, this one is
+ * counted as not billable with a warning naming both lines.  1 when rec
+ * is such a repeat.
+ */
+static int
+repeated(struct file *F, const struct csvrec *rec, const char *encounter)
+{
+	struct logrun *run = F->run;
+	const struct seen *s = NULL;
+	uint64_t h;
+	size_t i;
+	const char *other;
+	char where[32];
+	int enc = 0;
+
+	if (rec->line > UINT32_MAX)
+		return 0;
+	if (*encounter != '\0') {
+		h = mix(hash_bytes(14695981039346656037ULL, encounter,
+		    strlen(encounter))) | 1;
+		s = seen_before(run, h, (uint32_t)F->index, (uint32_t)rec->line);
+		enc = s != NULL;
+	}
+	if (s == NULL) {
+		h = 14695981039346656037ULL;
+		for (i = 0; i < rec->nfields; i++) {
+			h = hash_bytes(h, rec->field[i], rec->len[i]);
+			h = hash_bytes(h, "\x1f", 1);	/* fields stay fields */
+		}
+		h = mix(hash_bytes(h, &rec->nfields, sizeof(rec->nfields))) &
+		    ~(uint64_t)1;
+		s = seen_before(run, h, (uint32_t)F->index, (uint32_t)rec->line);
+	}
+	if (s == NULL)
+		return 0;
+	other = run->files[s->file];
+	if (strcmp(other, F->name) == 0)
+		snprintf(where, sizeof(where), "line %u", s->line);
+	else
+		where[0] = '\0';
+	run->report->unbilled++;
+	run->repeats++;
+	if (!F->o->quiet) {
+		if (*where)
+			warnmsg("%s:%ld: %s %s; counted once", F->name, rec->line,
+			    enc ? "the encounter id of" : "a field-for-field repeat of",
+			    where);
+		else
+			warnmsg("%s:%ld: %s %.200s:%u; counted once", F->name,
+			    rec->line, enc ? "the encounter id of" :
+			    "a field-for-field repeat of", other, s->line);
+	}
+	return 1;
 }
 
 static char *
@@ -701,6 +828,8 @@ row(struct file *F, const struct csvrec *rec)
 		}
 	}
 
+	if (repeated(F, rec, v[COL_ENCOUNTER]))
+		goto done;
 	s.patient = v[COL_PATIENT];
 	s.date = day;
 	s.family = fam;
@@ -753,6 +882,10 @@ logread_file(const char *name, FILE *fp, const struct logopts *o,
 	F.name = name;
 	F.o = o;
 	F.run = run;
+	run->files = xreallocarray(run->files, run->nfiles + 1,
+	    sizeof(*run->files));
+	F.index = run->nfiles;
+	run->files[run->nfiles++] = xstrdup(name);
 	if ((r = csvread_new(fp)) == NULL) {
 		warnmsg("%s: out of memory", name);
 		return -1;
@@ -865,6 +998,12 @@ logrun_free(struct logrun *run)
 	str_freev(run->header, run->nheader);
 	free(run->extra);
 	run->extra = NULL;
+	free(run->seen);
+	run->seen = NULL;
+	run->seensize = run->nseen = 0;
+	str_freev(run->files, run->nfiles);
+	run->files = NULL;
+	run->nfiles = 0;
 	run->nextra = run->capheader = 0;
 	run->rows = NULL;
 	run->header = NULL;

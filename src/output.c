@@ -246,6 +246,7 @@ write_json(const struct report *r, FILE *fp)
 	json_object_set_new(sum, "records", json_integer(r->records));
 	json_object_set_new(sum, "accepted", json_integer(r->accepted));
 	json_object_set_new(sum, "rejected", json_integer((json_int_t)r->nrejects));
+	json_object_set_new(sum, "not_billable", json_integer(r->unbilled));
 	json_object_set_new(sum, "minutes", json_integer(r->minutes));
 	json_object_set_new(sum, "outside_window", json_integer(r->outside));
 	units = json_object();
@@ -359,6 +360,8 @@ write_table(const struct report *r, FILE *fp)
 	}
 	if (nt == 0)
 		fputs("; nothing billed", fp);
+	if (r->unbilled)
+		fprintf(fp, "; %ld not billable", r->unbilled);
 	if (r->outside)
 		fprintf(fp, "; %ld outside --from/--to", r->outside);
 	fputc('\n', fp);

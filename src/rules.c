@@ -14,7 +14,7 @@
 
 const char *const rules_column_names[COL_COUNT] = {
 	"patient", "date", "start", "end", "minutes", "code", "technicians",
-	"participants", "payer", "provider"
+	"participants", "payer", "provider", "encounter"
 };
 
 const char *const rules_ics_names[ICS_COUNT] = {

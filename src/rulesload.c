@@ -79,6 +79,7 @@ const struct rules_key rules_keys[] = {
 	{ "columns", "participants", "NAME, ..." },
 	{ "columns", "payer", "NAME, ..." },
 	{ "columns", "provider", "NAME, ..." },
+	{ "columns", "encounter", "NAME, ..." },
 	{ "ics", "code", "PROPERTY, ..." },
 	{ "ics", "patient", "PROPERTY, ..." },
 	{ "ics", "technicians", "PROPERTY, ..." },

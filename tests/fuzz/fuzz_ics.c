@@ -52,7 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ics_write_occurrences(&run, FMT_CSV, devnull);
 	stderr = err;
 	fclose(fp);
-	if (rep.records != rep.accepted + (long)rep.nrejects)
+	if (rep.records != rep.accepted + (long)rep.nrejects + rep.unbilled)
 		abort();
 	pool_free(run.pool);
 	icsrun_free(&run);
