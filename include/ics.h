@@ -44,6 +44,12 @@ struct icsrun {
 	long long		 seconds;	/* of accepted occurrences */
 	long			 nouid;		/* events without a UID */
 	long			 superseded;	/* masters of a lower SEQUENCE */
+	long			 events[4];	/* events read, by what became of
+						   them: outside the window, not
+						   billable, refused, billed */
+	long			 bare;		/* VEVENTs outside any VCALENDAR */
+	long			 nested;	/* VEVENTs inside other components,
+						   refused */
 	struct ics_occurrence	*occ;		/* every timed occurrence in the window */
 	size_t			 nocc, capocc;
 };

@@ -46,6 +46,9 @@ struct report {
 	long			 accepted;
 	long			 minutes;	/* of accepted records */
 	long			 outside;	/* records outside --from/--to */
+	long			 events[5];	/* calendars: read, billed, refused,
+						   not billable, outside the window */
+	int			 has_events;
 	long			 unbilled;	/* records counted but not billed
 						   (repeats of another), in notes */
 	int			 by_session;	/* print start,end,source */

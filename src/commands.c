@@ -44,8 +44,16 @@ emit(const struct options *opt, struct report *rep, int rejected, int io,
 	if (!opt->quiet && !(rejected && opt->strict))
 		report_print_warnings(rep, "calc", stderr);
 	if (summary && !opt->quiet && rep->nrejects > 0)
-		warnmsg("%ld record%s: %ld accepted, %zu rejected", rep->records,
-		    rep->records == 1 ? "" : "s", rep->accepted, rep->nrejects);
+	{
+		if (rep->unbilled)
+			warnmsg("%ld record%s: %ld accepted, %zu rejected, %ld not "
+			    "billable", rep->records, rep->records == 1 ? "" : "s",
+			    rep->accepted, rep->nrejects, rep->unbilled);
+		else
+			warnmsg("%ld record%s: %ld accepted, %zu rejected",
+			    rep->records, rep->records == 1 ? "" : "s",
+			    rep->accepted, rep->nrejects);
+	}
 	if (rejected && opt->strict) {
 		warnmsg("--strict: %d record%s rejected; nothing written",
 		    rejected, rejected == 1 ? "" : "s");
@@ -570,6 +578,9 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 	if (run.cancelled)
 		report_note(&rep, "%ld cancelled occurrence%s dropped",
 		    run.cancelled, run.cancelled == 1 ? "" : "s");
+	if (run.bare)
+		report_note(&rep, "%ld VEVENT%s outside any VCALENDAR, read as if "
+		    "inside one", run.bare, run.bare == 1 ? "" : "s");
 	if (run.nouid)
 		report_note(&rep, "%ld event%s without a UID, each billed as a "
 		    "series of its own", run.nouid, run.nouid == 1 ? "" : "s");
@@ -606,6 +617,13 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 		pool_bill(run.pool, &rep, ics_late_reject, &run);
 		/* seconds summed, then floored once, as a log's are */
 		rep.minutes = (long)(run.seconds / 60);
+		rep.has_events = 1;
+		rep.events[1] = run.events[3];
+		rep.events[2] = run.events[2] + run.nested;
+		rep.events[3] = run.events[1];
+		rep.events[4] = run.events[0];
+		rep.events[0] = rep.events[1] + rep.events[2] + rep.events[3] +
+		    rep.events[4];
 		rc = emit(opt, &rep, (int)rep.nrejects, io, 1);
 	}
 	if (io && rc != EXIT_IO)

@@ -39,6 +39,9 @@
 /* The Windows zone names, "NAME\tIANA\n" lines (data/windows-zones.txt). */
 extern const char ics_windows_zones[];
 
+/* What became of an event, for the account of every event read. */
+enum fate { FATE_OUTSIDE, FATE_UNBILLED, FATE_REFUSED, FATE_BILLED };
+
 struct ev {
 	icalcomponent	*c;
 	icalcomponent	*cal;		/* its VCALENDAR, for VTIMEZONEs */
@@ -51,6 +54,7 @@ struct ev {
 	size_t		 ord;		/* its place in the file */
 	char		*ridwhy;	/* why its RECURRENCE-ID replaces nothing */
 	char		*lostwhy;	/* what libical or the size cut lost */
+	int		 fate;		/* enum fate: what became of it */
 	int		 riddate;	/* its RECURRENCE-ID is a DATE */
 	long		 line;		/* its BEGIN:VEVENT */
 };
@@ -243,6 +247,7 @@ local_day(long long t, icaltimezone *z)
 static void
 nested(struct reader *R, long line, const char *parent)
 {
+	R->run->nested++;
 	report_reject(R->run->report, R->name, line, "a VEVENT inside a %s is "
 	    "not an event of the calendar; not billed", parent);
 	warnmsg("%s:%ld: a VEVENT inside a %s is not an event of the calendar; "
@@ -279,14 +284,15 @@ scan_lines(struct reader *R, const char *text)
 		if (n > 6 && strncasecmp(p, "BEGIN:", 6) == 0) {
 			if (n == 12 && strncasecmp(p, "BEGIN:VEVENT", 12) == 0) {
 				begin = line;
-				if (depth == 1) {
+				if (depth == 0 || (depth == 1 &&
+				    strcasecmp(parent[0], "VCALENDAR") == 0)) {
 					if (R->nevlines == R->capev) {
 						R->capev = R->capev ? R->capev * 2 : 64;
 						R->evlines = xreallocarray(R->evlines,
 						    R->capev, sizeof(*R->evlines));
 					}
 					R->evlines[R->nevlines++] = line;
-				} else if (depth > 1)
+				} else
 					nested(R, line, parent[depth < MAX_DEPTH ?
 					    depth - 1 : MAX_DEPTH - 1]);
 			}
@@ -386,12 +392,12 @@ line_of(const struct reader *R, const char *uid)
 
 /* ---- messages ------------------------------------------------------------- */
 
-static void refuse(struct reader *, const struct ev *, const char *, ...)
+static void refuse(struct reader *, struct ev *, const char *, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* An event refused: one rejected record, "FILE:LINE: event UID: reason". */
 static void
-refuse(struct reader *R, const struct ev *e, const char *fmt, ...)
+refuse(struct reader *R, struct ev *e, const char *fmt, ...)
 {
 	va_list ap;
 	char *why;
@@ -408,7 +414,23 @@ refuse(struct reader *R, const struct ev *e, const char *fmt, ...)
 		warnmsg("%s: event %.80s: %s", R->name,
 		    e->uid && *e->uid ? e->uid : "(no UID)", why);
 	R->run->report->records++;
+	if (e->fate < FATE_REFUSED)
+		e->fate = FATE_REFUSED;
 	free(why);
+}
+
+/*
+ * An occurrence (or an event) in the window that is not billed and is no
+ * fault: all-day, cancelled, superseded, a copy.  A record, counted as
+ * not billable, so that records = accepted + rejected + not billable.
+ */
+static void
+not_billed(struct reader *R, struct ev *e)
+{
+	R->run->report->records++;
+	R->run->report->unbilled++;
+	if (e->fate < FATE_UNBILLED)
+		e->fate = FATE_UNBILLED;
 }
 
 /* ---- mapping properties --------------------------------------------------- */
@@ -830,7 +852,7 @@ keep_occurrence(struct reader *R, const char *uid, long long start,
  * local date of service is in the window.
  */
 static void
-bill(struct reader *R, const struct ev *e, const struct insts *in,
+bill(struct reader *R, struct ev *e, const struct insts *in,
     icaltimezone *zone)
 {
 	const struct icsopts *o = R->o;
@@ -932,6 +954,7 @@ bill(struct reader *R, const struct ev *e, const struct insts *in,
 			pool_add(R->run->pool, &s, NULL);
 		R->run->report->records++;
 		R->run->report->accepted++;
+		e->fate = FATE_BILLED;
 		R->run->seconds += s.seconds;
 	}
 	if (why != NULL && inwin > 1)
@@ -1143,21 +1166,27 @@ tame_vtimezones(struct reader *R, icalcomponent *cal)
 }
 
 static void
+add_event(icalcomponent *c, icalcomponent *cal, struct ev **evs, size_t *n,
+    size_t *cap)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*evs = xreallocarray(*evs, *cap, sizeof(**evs));
+	}
+	memset(&(*evs)[*n], 0, sizeof(**evs));
+	(*evs)[*n].c = c;
+	(*evs)[(*n)++].cal = cal;
+}
+
+static void
 collect(icalcomponent *cal, struct ev **evs, size_t *n, size_t *cap)
 {
 	icalcompiter it;
 	icalcomponent *c;
 
 	for (it = icalcomponent_begin_component(cal, ICAL_VEVENT_COMPONENT);
-	    (c = icalcompiter_deref(&it)) != NULL; icalcompiter_next(&it)) {
-		if (*n == *cap) {
-			*cap = *cap ? *cap * 2 : 64;
-			*evs = xreallocarray(*evs, *cap, sizeof(**evs));
-		}
-		memset(&(*evs)[*n], 0, sizeof(**evs));
-		(*evs)[*n].c = c;
-		(*evs)[(*n)++].cal = cal;
-	}
+	    (c = icalcompiter_deref(&it)) != NULL; icalcompiter_next(&it))
+		add_event(c, cal, evs, n, cap);
 }
 
 /* Do two components hold the same properties, DTSTAMP aside? */
@@ -1219,8 +1248,10 @@ master(struct reader *R, struct ev *m, const long long *rids, size_t nr)
 					continue;
 				if (m->cancelled) {
 					/* counted where the user looks: the window */
-					if (instant_in_window(R, in.v[a].start, zone))
+					if (instant_in_window(R, in.v[a].start, zone)) {
 						R->run->cancelled++;
+						not_billed(R, m);
+					}
 					continue;
 				}
 				in.v[b++] = in.v[a];
@@ -1229,8 +1260,10 @@ master(struct reader *R, struct ev *m, const long long *rids, size_t nr)
 			bill(R, m, &in, zone);
 		}
 	} else if (allday) {
-		if (in_window(R, m))
+		if (in_window(R, m)) {
 			R->run->allday++;
+			not_billed(R, m);
+		}
 	} else if (in_window(R, m))
 		refuse(R, m, "%s", why);
 	free(why);
@@ -1349,8 +1382,10 @@ process(struct reader *R, struct ev *evs, size_t n)
 		m = mend > i ? &evs[i] : NULL;
 		for (k = i; k < mend; k++) {
 			if (evs[k].seq < evs[i].seq) {
-				if (in_window(R, &evs[k]))
+				if (in_window(R, &evs[k])) {
 					R->run->superseded++;
+					not_billed(R, &evs[k]);
+				}
 				continue;
 			}
 			for (q = i; q < k; q++)
@@ -1358,6 +1393,8 @@ process(struct reader *R, struct ev *evs, size_t n)
 				    same_fields(evs[q].c, evs[k].c))
 					break;
 			if (q < k) {
+				if (in_window(R, &evs[k]))
+					not_billed(R, &evs[k]);
 				if (!R->o->quiet)
 					warnmsg("%s:%ld: event %.80s: a copy of the event "
 					    "at line %ld; counted once", R->name,
@@ -1390,11 +1427,19 @@ process(struct reader *R, struct ev *evs, size_t n)
 				continue;
 			}
 			if (k > mend && evs[k - 1].ridwhy == NULL &&
-			    evs[k - 1].rid == evs[k].rid)
-				continue;	/* a lower SEQUENCE: superseded */
+			    evs[k - 1].rid == evs[k].rid) {
+				/* a lower SEQUENCE: superseded */
+				if (in_window(R, &evs[k])) {
+					R->run->superseded++;
+					not_billed(R, &evs[k]);
+				}
+				continue;
+			}
 			if (evs[k].cancelled || (m && m->cancelled)) {
-				if (in_window(R, &evs[k]))
+				if (in_window(R, &evs[k])) {
 					R->run->cancelled++;
+					not_billed(R, &evs[k]);
+				}
 				continue;
 			}
 			if (evs[k].lostwhy != NULL) {
@@ -1408,9 +1453,10 @@ process(struct reader *R, struct ev *evs, size_t n)
 			    &why) != 0) {
 				if (!in_window(R, &evs[k]))
 					;
-				else if (allday)
+				else if (allday) {
 					R->run->allday++;
-				else
+					not_billed(R, &evs[k]);
+				} else
 					refuse(R, &evs[k], "%s", why);
 				free(why);
 				why = NULL;
@@ -1422,6 +1468,9 @@ process(struct reader *R, struct ev *evs, size_t n)
 		free(in.v);
 		free(rids);
 	}
+	/* the account of every event read */
+	for (i = 0; i < n; i++)
+		R->run->events[evs[i].fate]++;
 }
 
 /*
@@ -1555,6 +1604,22 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 		free(text);
 		return -1;
 	}
+	{
+		/*
+		 * Blanks before the first BEGIN would make libical read it as a
+		 * folded continuation and lose the calendar: they go (the line
+		 * numbers stay).
+		 */
+		size_t at = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0,
+		    k = at;
+
+		while (k < len && (text[k] == ' ' || text[k] == '\t'))
+			k++;
+		if (k > at) {
+			memmove(text + at, text + k, len - k + 1);
+			len -= k - at;
+		}
+	}
 	scan_lines(&R, text);
 	index_uids(&R);
 	if ((dropped = drop_huge_lines(text, &len)) > 0 && !o->quiet)
@@ -1581,11 +1646,20 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 		tame_vtimezones(&R, root);
 		collect(root, &evs, &n, &cap);
 	} else
-		for (it = icalcomponent_begin_component(root,
-		    ICAL_VCALENDAR_COMPONENT); (cal = icalcompiter_deref(&it));
-		    icalcompiter_next(&it)) {
-			tame_vtimezones(&R, cal);
-			collect(cal, &evs, &n, &cap);
+		/*
+		 * Several calendars, in the order of the file; a VEVENT outside
+		 * any VCALENDAR (a bare event list, an event after END:VCALENDAR)
+		 * is read as if inside one, and said so, never left out.
+		 */
+		for (it = icalcomponent_begin_component(root, ICAL_ANY_COMPONENT);
+		    (cal = icalcompiter_deref(&it)); icalcompiter_next(&it)) {
+			if (icalcomponent_isa(cal) == ICAL_VCALENDAR_COMPONENT) {
+				tame_vtimezones(&R, cal);
+				collect(cal, &evs, &n, &cap);
+			} else if (icalcomponent_isa(cal) == ICAL_VEVENT_COMPONENT) {
+				add_event(cal, root, &evs, &n, &cap);
+				run->bare++;
+			}
 		}
 
 	/* floating times: --tz, X-WR-TIMEZONE, [ics] timezone, TZ, UTC */

@@ -249,6 +249,17 @@ write_json(const struct report *r, FILE *fp)
 	json_object_set_new(sum, "not_billable", json_integer(r->unbilled));
 	json_object_set_new(sum, "minutes", json_integer(r->minutes));
 	json_object_set_new(sum, "outside_window", json_integer(r->outside));
+	if (r->has_events) {
+		/* every event read, and what became of it */
+		j = json_object();
+		json_object_set_new(j, "read", json_integer(r->events[0]));
+		json_object_set_new(j, "billed", json_integer(r->events[1]));
+		json_object_set_new(j, "refused", json_integer(r->events[2]));
+		json_object_set_new(j, "not_billable", json_integer(r->events[3]));
+		json_object_set_new(j, "outside_window",
+		    json_integer(r->events[4]));
+		json_object_set_new(sum, "events", j);
+	}
 	units = json_object();
 	t = totals(r, &nt);
 	for (k = 0; k < nt; k++)
@@ -351,17 +362,18 @@ write_table(const struct report *r, FILE *fp)
 			    l->warnings[k]);
 	}
 	t = totals(r, &nt);
-	fprintf(fp, "%s%ld record%s: %ld accepted, %zu rejected; %ld minutes",
-	    r->nlines ? "\n" : "", r->records, r->records == 1 ? "" : "s",
-	    r->accepted, r->nrejects, r->minutes);
+	fprintf(fp, "%s%ld record%s: %ld accepted, %zu rejected", r->nlines ?
+	    "\n" : "", r->records, r->records == 1 ? "" : "s", r->accepted,
+	    r->nrejects);
+	if (r->unbilled)
+		fprintf(fp, ", %ld not billable", r->unbilled);
+	fprintf(fp, "; %ld minutes", r->minutes);
 	for (k = 0; k < nt; k++) {
 		fprintf(fp, "%s%s x%ld", k ? ", " : "; billed ", t[k].code,
 		    t[k].units);
 	}
 	if (nt == 0)
 		fputs("; nothing billed", fp);
-	if (r->unbilled)
-		fprintf(fp, "; %ld not billable", r->unbilled);
 	if (r->outside)
 		fprintf(fp, "; %ld outside --from/--to", r->outside);
 	fputc('\n', fp);

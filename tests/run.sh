@@ -171,10 +171,33 @@ elif [ -d "$corpus" ]; then
 		rc=$?
 		occ=$(($(wc -l < "$scratch/out") - 1))
 		[ "$occ" -lt 0 ] && occ=0
+		# the account: every record billed, rejected or not billable, and
+		# every event of the file read (libical may find more than the
+		# BEGIN:VEVENT lines of a broken file, never fewer)
+		acct=
+		if [ "$rc" -le 1 ]; then
+			timeout 30 $CPTUNITS -q -f json --from 1990-01-01 \
+			    --to 2031-01-01 ics "$f" > "$scratch/acct.json" \
+			    2> /dev/null < /dev/null
+			g() { sed -n "s/^    \"$1\": \([0-9]*\),*\$/\1/p" "$scratch/acct.json"; }
+			e() { sed -n "s/^      \"$1\": \([0-9]*\),*\$/\1/p" "$scratch/acct.json"; }
+			want=$(tr -d '\r' < "$f" | grep -ic '^BEGIN:VEVENT$')
+			rec=$(g records) acc=$(g accepted) rej=$(g rejected) nb=$(g not_billable)
+			rd=$(e read) eb=$(e billed) er=$(e refused) en=$(e not_billable) eo=$(e outside_window)
+			if [ -n "$rec" ] && [ "$rec" -eq $((acc + rej + nb)) ] &&
+			    [ "${rd:-0}" -ge "$want" ] &&
+			    [ "${rd:-0}" -eq $((eb + er + en + eo)) ]; then
+				acct=$(printf '; %d records = %d billed + %d rejected + %d not billable; %d events: %d billed, %d refused, %d not billable, %d outside 1990-2030' \
+				    "$rec" "$acc" "$rej" "$nb" "$rd" "$eb" "$er" "$en" "$eo")
+			else
+				rc=98
+			fi
+		fi
 		refused=$(grep -c ': event ' "$scratch/err")
 		case $rc in
-		0|1) ok; printf 'corpus %s: %d occurrences, %d events refused\n' \
-		    "$rel" "$occ" "$refused" ;;
+		0|1) ok; printf 'corpus %s: %d occurrences, %d events refused%s\n' \
+		    "$rel" "$occ" "$refused" "$acct" ;;
+		98) fail "corpus/$rel: the account does not add up: records $rec = $acc + $rej + $nb? events $rd >= $want = $eb + $er + $en + $eo?" ;;
 		3) if [ -s "$scratch/err" ]; then ok; printf 'corpus %s: refused: %s\n' \
 		    "$rel" "$(head -1 "$scratch/err" | cut -c1-100)";
 		   else fail "corpus/$rel: exit 3 without a message"; fi ;;
