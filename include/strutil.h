@@ -10,6 +10,11 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/* FNV-1a over n bytes, from h (STR_FNV_INIT to start). */
+#define STR_FNV_INIT	14695981039346656037ULL
+uint64_t str_fnv(uint64_t h, const void *, size_t n);
 
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);

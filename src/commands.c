@@ -26,6 +26,21 @@
 #define MAX_CALC_MINUTES 100000
 
 /*
+ * Close an output; when an input could not be read (io), a file keeps what
+ * it held, and says so.
+ */
+static int
+close_output(struct outfile *out, int io, struct diag *errs)
+{
+	int keep = io && out->tmp != NULL;
+
+	if (keep)
+		warnmsg("%s: not replaced: an input could not be read",
+		    out->shown);
+	return outfile_close(out, !keep, errs);
+}
+
+/*
  * Write a report through -o, or standard output; --strict writes nothing.
  * When an input could not be read (io), a file named by -o keeps what it
  * held: the run is incomplete, and an earlier complete output is worth
@@ -65,9 +80,7 @@ emit(const struct options *opt, struct report *rep, int rejected, int io,
 		return EXIT_IO;
 	}
 	output_report(rep, opt->format, out.fp);
-	if (io && out.tmp != NULL)
-		warnmsg("%s: not replaced: an input could not be read", out.shown);
-	if (outfile_close(&out, !(io && out.tmp != NULL), &errs) != 0) {
+	if (close_output(&out, io, &errs) != 0) {
 		diag_print(&errs, stderr);
 		diag_free(&errs);
 		return EXIT_IO;
@@ -512,11 +525,7 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 			io = 2;
 		else {
 			logread_write_rejects(&run, out.fp);
-			if (io && out.tmp != NULL)
-				warnmsg("%s: not replaced: an input could not be "
-				    "read", out.shown);
-			if (outfile_close(&out, !(io && out.tmp != NULL),
-			    &errs) != 0)
+			if (close_output(&out, io, &errs) != 0)
 				io = 2;
 		}
 		diag_print(&errs, stderr);
@@ -602,11 +611,7 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 			io = 1;
 		else {
 			ics_write_occurrences(&run, opt->format, out.fp);
-			if (io && out.tmp != NULL)
-				warnmsg("%s: not replaced: an input could not be "
-				    "read", out.shown);
-			if (outfile_close(&out, !(io && out.tmp != NULL),
-			    &errs) != 0)
+			if (close_output(&out, io, &errs) != 0)
 				io = 1;
 			if (rep.nrejects > 0)
 				rc = EXIT_REJECTED;

@@ -157,17 +157,7 @@ column_of(const struct rules *r, const char *h)
 	return -1;
 }
 
-/* FNV-1a with a final avalanche (splitmix64's), for repeats. */
-static uint64_t
-hash_bytes(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	while (n--)
-		h = (h ^ *s++) * 1099511628211ULL;
-	return h;
-}
-
+/* A final avalanche (splitmix64's) over FNV-1a, for repeats. */
 static uint64_t
 mix(uint64_t z)
 {
@@ -232,7 +222,7 @@ repeated(struct file *F, const struct csvrec *rec, const char *encounter)
 	if (rec->line > UINT32_MAX)
 		return 0;
 	if (*encounter != '\0') {
-		h = mix(hash_bytes(14695981039346656037ULL, encounter,
+		h = mix(str_fnv(14695981039346656037ULL, encounter,
 		    strlen(encounter))) | 1;
 		s = seen_before(run, h, (uint32_t)F->index, (uint32_t)rec->line);
 		enc = s != NULL;
@@ -240,10 +230,10 @@ repeated(struct file *F, const struct csvrec *rec, const char *encounter)
 	if (s == NULL) {
 		h = 14695981039346656037ULL;
 		for (i = 0; i < rec->nfields; i++) {
-			h = hash_bytes(h, rec->field[i], rec->len[i]);
-			h = hash_bytes(h, "\x1f", 1);	/* fields stay fields */
+			h = str_fnv(h, rec->field[i], rec->len[i]);
+			h = str_fnv(h, "\x1f", 1);	/* fields stay fields */
 		}
-		h = mix(hash_bytes(h, &rec->nfields, sizeof(rec->nfields))) &
+		h = mix(str_fnv(h, &rec->nfields, sizeof(rec->nfields))) &
 		    ~(uint64_t)1;
 		s = seen_before(run, h, (uint32_t)F->index, (uint32_t)rec->line);
 	}

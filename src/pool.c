@@ -100,24 +100,14 @@ struct pool {
 };
 
 static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	while (n--)
-		h = (h ^ *s++) * 1099511628211ULL;
-	return h;
-}
-
-static uint64_t
 key_hash(const char *patient, int date, const void *fam, unsigned long seq)
 {
 	uint64_t h = 14695981039346656037ULL;
 
-	h = fnv(h, patient, strlen(patient) + 1);
-	h = fnv(h, &date, sizeof(date));
-	h = fnv(h, &fam, sizeof(fam));
-	return fnv(h, &seq, sizeof(seq));
+	h = str_fnv(h, patient, strlen(patient) + 1);
+	h = str_fnv(h, &date, sizeof(date));
+	h = str_fnv(h, &fam, sizeof(fam));
+	return str_fnv(h, &seq, sizeof(seq));
 }
 
 static void *
@@ -144,7 +134,7 @@ arena(struct pool *p, size_t n)
 static const char *
 intern(struct pool *p, const char *s)
 {
-	uint64_t h = fnv(14695981039346656037ULL, s, strlen(s));
+	uint64_t h = str_fnv(14695981039346656037ULL, s, strlen(s));
 	struct str *e, **tab;
 	size_t i, size, len;
 
@@ -219,9 +209,9 @@ grow(struct pool *p)
 static size_t
 pslot_of(const struct pool *p, const struct entry *e, const char *prov)
 {
-	uint64_t h = fnv(14695981039346656037ULL, &e, sizeof(e));
+	uint64_t h = str_fnv(14695981039346656037ULL, &e, sizeof(e));
 
-	h = fnv(h, &prov, sizeof(prov));
+	h = str_fnv(h, &prov, sizeof(prov));
 	return (size_t)(h & (p->ptabsize - 1));
 }
 
@@ -277,7 +267,7 @@ pset_add(struct pool *p, const struct entry *e, const char *prov)
 static const char *
 interned(const struct pool *p, const char *s)
 {
-	uint64_t h = fnv(14695981039346656037ULL, s, strlen(s));
+	uint64_t h = str_fnv(14695981039346656037ULL, s, strlen(s));
 	struct str *e;
 
 	if (p->strsize == 0)

@@ -228,3 +228,13 @@ str_join_or(char **v, size_t n)
 	}
 	return s;
 }
+
+uint64_t
+str_fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	while (n--)
+		h = (h ^ *s++) * 1099511628211ULL;
+	return h;
+}
