@@ -747,14 +747,20 @@ expand(struct reader *R, const struct ev *e, long long start, long len,
 		    icaltime_is_null_time(rule.until))
 			R->run->cut++;
 		if (out->n >= MAX_INSTANCES) {
-			warnmsg("%s:%ld: event %.80s: only the first %d instances "
-			    "are counted", R->name, e->line, e->uid, MAX_INSTANCES);
-			break;
+			/* billing the first part of a series is billing it wrong */
+			*why = xasprintf("the series has more than %d instances up "
+			    "to the end of the window (DTSTART long before it?); "
+			    "not billed in part", MAX_INSTANCES);
+			return -1;
 		}
 	}
-	for (p = icalcomponent_get_first_property(e->c, ICAL_RDATE_PROPERTY);
-	    p && out->n < MAX_INSTANCES;
+	for (p = icalcomponent_get_first_property(e->c, ICAL_RDATE_PROPERTY); p;
 	    p = icalcomponent_get_next_property(e->c, ICAL_RDATE_PROPERTY)) {
+		if (out->n >= MAX_INSTANCES) {
+			*why = xasprintf("more than %d instances with its RDATEs; not "
+			    "billed in part", MAX_INSTANCES);
+			return -1;
+		}
 		rd = icalproperty_get_rdate(p);
 		if (!icaltime_is_null_time(rd.period.start)) {
 			/* a period sets its own length */
