@@ -157,7 +157,26 @@ column_of(const struct rules *r, const char *h)
 	return -1;
 }
 
-/* A final avalanche (splitmix64's) over FNV-1a, for repeats. */
+/*
+ * A row's hash, eight bytes at a time (a byte at a time cost a tenth of
+ * a run), with a final avalanche (splitmix64's) below.
+ */
+static uint64_t
+hash_words(uint64_t h, const char *p, size_t n)
+{
+	uint64_t w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w ^ ((uint64_t)n << 56)) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
 static uint64_t
 mix(uint64_t z)
 {
@@ -222,19 +241,16 @@ repeated(struct file *F, const struct csvrec *rec, const char *encounter)
 	if (rec->line > UINT32_MAX)
 		return 0;
 	if (*encounter != '\0') {
-		h = mix(str_fnv(14695981039346656037ULL, encounter,
+		h = mix(str_fnv(STR_FNV_INIT, encounter,
 		    strlen(encounter))) | 1;
 		s = seen_before(run, h, (uint32_t)F->index, (uint32_t)rec->line);
 		enc = s != NULL;
 	}
 	if (s == NULL) {
-		h = 14695981039346656037ULL;
-		for (i = 0; i < rec->nfields; i++) {
-			h = str_fnv(h, rec->field[i], rec->len[i]);
-			h = str_fnv(h, "\x1f", 1);	/* fields stay fields */
-		}
-		h = mix(str_fnv(h, &rec->nfields, sizeof(rec->nfields))) &
-		    ~(uint64_t)1;
+		h = STR_FNV_INIT ^ rec->nfields;
+		for (i = 0; i < rec->nfields; i++)	/* lengths keep fields apart */
+			h = hash_words(h ^ rec->len[i], rec->field[i], rec->len[i]);
+		h = mix(h) & ~(uint64_t)1;
 		s = seen_before(run, h, (uint32_t)F->index, (uint32_t)rec->line);
 	}
 	if (s == NULL)

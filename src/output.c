@@ -30,6 +30,17 @@ output_format_parse(const char *s, enum format *out)
 void
 output_field(FILE *fp, const char *s, enum format f)
 {
+	size_t n;
+
+	/* the common case, a field that needs no quotes, at the speed of libc */
+	if (f != FMT_TSV && strpbrk(s, ",\"\r\n") == NULL) {
+		n = strlen(s);
+		if (n == 0 || (s[0] != ' ' && s[n - 1] != ' ' && s[0] != '\t' &&
+		    s[n - 1] != '\t')) {
+			fwrite(s, 1, n, fp);
+			return;
+		}
+	}
 	output_field_n(fp, s, strlen(s), f);
 }
 
