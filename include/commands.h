@@ -30,6 +30,8 @@ struct options {
 	const char	*rejects;	/* --rejects FILE */
 	int		 check;		/* rules --check */
 	int		 occurrences;	/* ics --occurrences */
+	const char	*patient;	/* ics --patient */
+	const char	*summary_pattern;	/* ics --summary-pattern */
 	int		 strict;	/* --strict */
 	int		 quiet;		/* -q */
 };

@@ -25,6 +25,7 @@ struct icsopts {
 	int			 horizon;	/* first day past the horizon when no --to */
 	int			 quiet;
 	int			 occurrences;	/* keep every occurrence for the list */
+	const char		*patient;	/* --patient: every event's */
 };
 
 struct ics_occurrence {
@@ -48,6 +49,8 @@ struct icsrun {
 						   them: outside the window, not
 						   billable, refused, billed */
 	long			 bare;		/* VEVENTs outside any VCALENDAR */
+	long			 nocode;	/* occurrences with no code-like word */
+	long			 nopatient;	/* occurrences billed without one */
 	long			 nested;	/* VEVENTs inside other components,
 						   refused */
 	struct ics_occurrence	*occ;		/* every timed occurrence in the window */

@@ -35,6 +35,7 @@ struct session {
 	const char			*start_text;	/* for --by session */
 	const char			*end_text;
 	int				 notes;		/* enum session_note bits */
+	int				 alone;		/* pooled with nothing */
 };
 
 /* Called for an add-on session rejected when the pools are billed. */

@@ -41,6 +41,8 @@ char	*rules_locate(const char *option);
  * sets *out, or RULES_BAD / RULES_IO with every problem in errs.
  */
 int	 rules_load(const char *path, struct rules **out, struct diag *errs);
+/* Why a summary pattern cannot be used (caller frees), or NULL when fine. */
+char	*rules_pattern_problem(const char *pattern);
 /* Load from a string (the built-in rules, tests); name is for messages. */
 int	 rules_load_string(const char *text, size_t len, const char *name,
 	    struct rules **out, struct diag *errs);

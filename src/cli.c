@@ -23,7 +23,8 @@
 
 enum {
 	OPT_DATE = 256, OPT_TECHNICIANS, OPT_PARTICIPANTS, OPT_CHECK,
-	OPT_STRICT, OPT_TZ, OPT_VERSION, OPT_FROM, OPT_TO, OPT_BY, OPT_REJECTS, OPT_OCCURRENCES
+	OPT_STRICT, OPT_TZ, OPT_VERSION, OPT_FROM, OPT_TO, OPT_BY, OPT_REJECTS, OPT_OCCURRENCES,
+	OPT_PATIENT, OPT_SUMMARY_PATTERN
 };
 
 const struct cli_option cli_options[] = {
@@ -41,6 +42,10 @@ const struct cli_option cli_options[] = {
 	  "write rejected rows to FILE, with a reason column, to fix and re-run" },
 	{ "occurrences", 0, OPT_OCCURRENCES, NULL, "ics",
 	  "list each occurrence (uid,start,minutes,code,patient) instead" },
+	{ "patient", 0, OPT_PATIENT, "ID", "ics",
+	  "every event of the calendar is patient ID's" },
+	{ "summary-pattern", 0, OPT_SUMMARY_PATTERN, "REGEX", "ics",
+	  "the patient is REGEX's one group in SUMMARY" },
 	{ "date", 0, OPT_DATE, "DATE", "calc table",
 	  "the date of service whose rules apply (default: today)" },
 	{ "technicians", 0, OPT_TECHNICIANS, "N", "calc", "technicians present, for min_technicians" },
@@ -51,7 +56,7 @@ const struct cli_option cli_options[] = {
 	{ "strict", 0, OPT_STRICT, NULL, "calc log ics",
 	  "write nothing when a record is rejected" },
 	{ "quiet", 'q', 'q', NULL, "all", "no warnings or notes on standard error\n"
-	  "                           (rejected records are still reported)" },
+	  "                               (rejected records are still reported)" },
 	{ "help", 'h', 'h', NULL, "all", "print this help and exit" },
 	{ "version", 0, OPT_VERSION, NULL, "all", "print the version and exit" },
 	{ NULL, 0, 0, NULL, NULL, NULL }
@@ -92,7 +97,7 @@ help(void)
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
 			    o->arg ? " " : "", o->arg ? o->arg : "");
-		printf("  %-24s %s\n", left, o->help);
+		printf("  %-28s %s\n", left, o->help);
 	}
 	fputs("\nexit status: 0 all accepted, 1 some records rejected, "
 	    "2 usage or rules error,\n3 a file could not be read or written. "
@@ -239,6 +244,14 @@ cli_main(int argc, char **argv)
 		case OPT_OCCURRENCES:
 			opt.occurrences = 1;
 			break;
+		case OPT_PATIENT:
+			if (*optarg == '\0')
+				return usage_error("%s", "--patient: an empty ID");
+			opt.patient = optarg;
+			break;
+		case OPT_SUMMARY_PATTERN:
+			opt.summary_pattern = optarg;
+			break;
 		case ':':
 			return usage_error("%s needs a value", argv[optind - 1]);
 		default:
@@ -319,6 +332,20 @@ cli_main(int argc, char **argv)
 		diag_print(&errs, stderr);
 		diag_free(&errs);
 		return rc == RULES_IO ? EXIT_IO : EXIT_USAGE;
+	}
+
+	/* --summary-pattern is [ics] summary_pattern on the command line */
+	if (opt.summary_pattern) {
+		char *why = rules_pattern_problem(opt.summary_pattern);
+
+		if (why != NULL) {
+			fprintf(stderr, "cptunits: --summary-pattern: %s\n", why);
+			free(why);
+			rules_free(rules);
+			return EXIT_USAGE;
+		}
+		free(rules->ics_summary_pattern);
+		rules->ics_summary_pattern = xstrdup(opt.summary_pattern);
 	}
 
 	if (strcmp(cmd, "log") == 0)

@@ -572,6 +572,7 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 	o.to = opt->to;
 	o.quiet = opt->quiet;
 	o.occurrences = opt->occurrences;
+	o.patient = opt->patient;
 	/* without --to, never-ending series stop at the horizon */
 	start = opt->from != DATE_OPEN_START ? opt->from : date_today();
 	o.horizon = start + r->ics_horizon_days;
@@ -587,6 +588,15 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 	if (run.cancelled)
 		report_note(&rep, "%ld cancelled occurrence%s dropped",
 		    run.cancelled, run.cancelled == 1 ? "" : "s");
+	if (run.nocode)
+		report_note(&rep, "%ld occurrence%s with no code-like word (a "
+		    "meeting, a reminder) not billable", run.nocode,
+		    run.nocode == 1 ? "" : "s");
+	if (run.nopatient)
+		report_note(&rep, "%ld occurrence%s without a patient, each billed "
+		    "alone with an empty patient (give --patient, "
+		    "--summary-pattern or [ics] patient)", run.nopatient,
+		    run.nopatient == 1 ? "" : "s");
 	if (run.bare)
 		report_note(&rep, "%ld VEVENT%s outside any VCALENDAR, read as if "
 		    "inside one", run.bare, run.bare == 1 ? "" : "s");

@@ -446,6 +446,55 @@ known_code(const struct rules *r, const char *w)
 	return 0;
 }
 
+/*
+ * Does w look like a CPT or HCPCS code: five characters, four digits and
+ * a letter at the end (0362T) or the start (G0151), or five digits?
+ */
+static int
+code_like(const char *w, size_t n)
+{
+	size_t i, digits = 0;
+
+	if (n != 5)
+		return 0;
+	for (i = 0; i < 5; i++)
+		digits += isdigit((unsigned char)w[i]) != 0;
+	if (digits == 5)
+		return 1;
+	return digits == 4 && (isalpha((unsigned char)w[0]) ||
+	    isalpha((unsigned char)w[4]));
+}
+
+/* The first code-like word of the [ics] code properties, or NULL. */
+static char *
+code_like_in(struct reader *R, icalcomponent *c)
+{
+	const struct rules *r = R->o->rules;
+	icalproperty *p;
+	const char *v, *pn, *q, *b;
+	size_t i;
+
+	for (i = 0; i < r->nics[ICS_CODE]; i++)
+		for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
+		    p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
+			pn = icalproperty_isa(p) == ICAL_X_PROPERTY ?
+			    icalproperty_get_x_name(p) :
+			    icalproperty_get_property_name(p);
+			if (pn == NULL || strcasecmp(pn, r->ics[ICS_CODE][i]) != 0 ||
+			    (v = icalproperty_get_value_as_string(p)) == NULL)
+				continue;
+			for (q = v; *q; ) {
+				while (*q && !isalnum((unsigned char)*q))
+					q++;
+				for (b = q; isalnum((unsigned char)*q); q++)
+					;
+				if (code_like(b, (size_t)(q - b)))
+					return xstrndup(b, (size_t)(q - b));
+			}
+		}
+	return NULL;
+}
+
 /* A known code among the words of s (separators: not letters or digits). */
 static char *
 code_in_words(const struct rules *r, const char *s)
@@ -866,15 +915,15 @@ bill(struct reader *R, struct ev *e, const struct insts *in,
 	const struct rules_family *fam = NULL;
 	struct session s;
 	char *code, *patient, *techs, *payer, *prov, *why = NULL, *fwhy;
-	char st[32], et[32], *first = NULL;
+	char st[32], et[32], *first = NULL, *like;
 	long long n = 0;
 	const char *err;
 	size_t i, inwin = 0;
 	long nbad = 0;
-	int day;
+	int day, nocode = 0;
 
 	code = property(R, e->c, r->ics[ICS_CODE], r->nics[ICS_CODE], 1);
-	patient = patient_of(R, e->c);
+	patient = o->patient ? xstrdup(o->patient) : patient_of(R, e->c);
 	techs = property(R, e->c, r->ics[ICS_TECHNICIANS],
 	    r->nics[ICS_TECHNICIANS], 0);
 	payer = property(R, e->c, r->ics[ICS_PAYER], r->nics[ICS_PAYER], 0);
@@ -883,23 +932,17 @@ bill(struct reader *R, struct ev *e, const struct insts *in,
 	if (zone == icaltimezone_get_utc_timezone())
 		zone = R->floating;
 
-	/* what the event itself lacks refuses it once */
-	if (code == NULL) {
-		char *list = xstrdup("");
-
-		for (size_t k = 0; k < r->nics[ICS_CODE]; k++) {
-			char *t = xasprintf("%s%s%s", list, k ? ", " : "",
-			    r->ics[ICS_CODE][k]);
-
-			free(list);
-			list = t;
-		}
-		why = xasprintf("no known code in %s", list);
-		free(list);
-	} else if (patient == NULL)
-		why = xasprintf("no patient in %s%s", r->ics[ICS_PATIENT][0],
-		    R->has_pattern ? " or the summary pattern" : "");
-	else if (techs && str_toint(techs, 0, 100, &n, &err) != 0)
+	/*
+	 * What the event itself lacks refuses it once.  No code-like word at
+	 * all ("Team meeting") is no session: not billable, in a note; a
+	 * code-like word that is not in the rules is a likely typo.
+	 */
+	if (code == NULL && (like = code_like_in(R, e->c)) == NULL)
+		nocode = 1;
+	else if (code == NULL) {
+		why = xasprintf("code: %.40s is not in the rules (a typo?)", like);
+		free(like);
+	} else if (techs && str_toint(techs, 0, 100, &n, &err) != 0)
 		why = xasprintf("technicians: '%.20s' is not a whole number", techs);
 	for (i = 0; i < in->n; i++) {
 		day = local_day(in->v[i].start, zone);
@@ -910,6 +953,11 @@ bill(struct reader *R, struct ev *e, const struct insts *in,
 		if (o->occurrences)
 			keep_occurrence(R, e->uid, in->v[i].start,
 			    (long)(in->v[i].end - in->v[i].start), code, patient);
+		if (nocode) {
+			R->run->nocode++;
+			not_billed(R, e);
+			continue;
+		}
 		if (why != NULL)
 			continue;
 		/* the family, and so its checks, go with the date */
@@ -930,7 +978,11 @@ bill(struct reader *R, struct ev *e, const struct insts *in,
 			continue;
 		}
 		memset(&s, 0, sizeof(s));
-		s.patient = patient;
+		/* without a patient: billed alone, pooled with nothing */
+		s.patient = patient ? patient : "";
+		s.alone = patient == NULL;
+		if (patient == NULL)
+			R->run->nopatient++;
 		s.date = day;
 		s.family = fam;
 		s.timed = 1;

@@ -41,6 +41,7 @@ struct entry {
 	long long			 dupprev;	/* of those, the day before's */
 	int				 sessions;
 	int				 notes;
+	int				 alone;	/* a session pooled with nothing */
 	size_t				 nprov;	/* distinct providers (in the set) */
 	int				 noprov;	/* a session named none */
 	struct addon			*adds;
@@ -370,9 +371,11 @@ pool_add(struct pool *p, const struct session *s, void *tag)
 	unsigned long seq = 0;
 	struct entry *e;
 
-	if (p->by_session || rules_aggregate(p->rules, s->payer) == AGG_SESSION)
+	if (p->by_session || s->alone ||
+	    rules_aggregate(p->rules, s->payer) == AGG_SESSION)
 		seq = ++p->seq;
 	e = find(p, s, seq);
+	e->alone = s->alone;
 	/*
 	 * One pool per patient, date of service and family (SPEC §2), so the
 	 * same minutes are never billed twice to two payers: the pool bills
@@ -619,7 +622,8 @@ dedupe(struct entry **all, size_t n)
 		for (k = i; k < j; k++) {
 			struct entry *e = all[k];
 
-			if (e->niv == 0)
+			/* an event without a patient shares time with nobody */
+			if (e->niv == 0 || e->alone)
 				continue;
 			c = prev.n ? covered(e->iv, e->niv, prev.v, prev.n) : 0;
 			e->dupprev = c;

@@ -844,12 +844,32 @@ tame_pattern(const char *v)
 	return 1;
 }
 
+char *
+rules_pattern_problem(const char *v)
+{
+	regex_t re;
+	char buf[128], *why = NULL;
+	int e;
+
+	if (!tame_pattern(v))
+		return xstrdup("too long (over 200 characters) or with repeated "
+		    "quantifiers such as ++; write a simpler pattern");
+	if ((e = regcomp(&re, v, REG_EXTENDED)) != 0) {
+		regerror(e, &re, buf, sizeof(buf));
+		return xasprintf("not a regular expression: %s", buf);
+	}
+	if (re.re_nsub != 1)
+		why = xasprintf("needs exactly one group (...) around the patient, "
+		    "not %zu", re.re_nsub);
+	regfree(&re);
+	return why;
+}
+
 static void
 ics_key(struct loader *L, const char *sect, const char *key, const char *v,
     void *arg)
 {
 	struct rules *r = L->rules;
-	regex_t re;
 	size_t i;
 	int e;
 
@@ -861,24 +881,15 @@ ics_key(struct loader *L, const char *sect, const char *key, const char *v,
 			return;
 		}
 	if (strcmp(key, "summary_pattern") == 0) {
-		if (!tame_pattern(v)) {
-			bad(L, sect, key, "too long (over 200 characters) or with "
-			    "repeated quantifiers such as ++; write a simpler pattern");
-			return;
-		}
-		if ((e = regcomp(&re, v, REG_EXTENDED)) != 0) {
-			char buf[128];
+		char *why = rules_pattern_problem(v);
 
-			regerror(e, &re, buf, sizeof(buf));
-			bad(L, sect, key, "not a regular expression: %s", buf);
-			return;
-		}
-		if (re.re_nsub != 1)
-			bad(L, sect, key, "needs exactly one group (...) around the "
-			    "patient, not %zu", re.re_nsub);
-		else
+		if (why != NULL)
+			bad(L, sect, key, "%s", why);
+		else {
+			free(r->ics_summary_pattern);
 			r->ics_summary_pattern = xstrdup(v);
-		regfree(&re);
+		}
+		free(why);
 	} else if (strcmp(key, "timezone") == 0) {
 		if (!tz_valid_name(v))
 			bad(L, sect, key, "unknown time zone '%s'", v);
