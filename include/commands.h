@@ -31,6 +31,7 @@ struct options {
 	int		 check;		/* rules --check */
 	int		 occurrences;	/* ics --occurrences */
 	const char	*patient;	/* ics --patient */
+	int		 delim;		/* log --delimiter; 0: sniffed */
 	const char	*summary_pattern;	/* ics --summary-pattern */
 	int		 strict;	/* --strict */
 	int		 quiet;		/* -q */

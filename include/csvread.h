@@ -41,7 +41,10 @@ struct csvrec {
 
 struct csvread;
 
-struct csvread	*csvread_new(FILE *);
+/* delim: ',' ';' or '\t'; 0 sniffs it from the first line that is not blank. */
+struct csvread	*csvread_new(FILE *, int delim);
+/* The separator in use (once the first line is read, when sniffed). */
+int		 csvread_delim(const struct csvread *);
 /* 1 and *rec, 0 at the end, -1 on a read error (errno set). */
 int		 csvread_next(struct csvread *, const struct csvrec **rec);
 /* Bytes read so far. */

@@ -22,6 +22,7 @@ struct logopts {
 	int			 from, to;	/* dates of service, from <= d < to */
 	int			 keep_rejects;	/* keep rows for --rejects */
 	int			 quiet;		/* -q: no warnings */
+	int			 delim;		/* --delimiter; 0: sniffed */
 };
 
 struct reject_row;

@@ -24,7 +24,7 @@
 enum {
 	OPT_DATE = 256, OPT_TECHNICIANS, OPT_PARTICIPANTS, OPT_CHECK,
 	OPT_STRICT, OPT_TZ, OPT_VERSION, OPT_FROM, OPT_TO, OPT_BY, OPT_REJECTS, OPT_OCCURRENCES,
-	OPT_PATIENT, OPT_SUMMARY_PATTERN
+	OPT_PATIENT, OPT_SUMMARY_PATTERN, OPT_DELIMITER
 };
 
 const struct cli_option cli_options[] = {
@@ -42,6 +42,8 @@ const struct cli_option cli_options[] = {
 	  "write rejected rows to FILE, with a reason column, to fix and re-run" },
 	{ "occurrences", 0, OPT_OCCURRENCES, NULL, "ics",
 	  "list each occurrence (uid,start,minutes,code,patient) instead" },
+	{ "delimiter", 0, OPT_DELIMITER, ",|;|tab", "log",
+	  "the logs' separator (default: sniffed from the header)" },
 	{ "patient", 0, OPT_PATIENT, "ID", "ics",
 	  "every event of the calendar is patient ID's" },
 	{ "summary-pattern", 0, OPT_SUMMARY_PATTERN, "REGEX", "ics",
@@ -243,6 +245,19 @@ cli_main(int argc, char **argv)
 			break;
 		case OPT_OCCURRENCES:
 			opt.occurrences = 1;
+			break;
+		case OPT_DELIMITER:
+			if (strcmp(optarg, ",") == 0 || strcmp(optarg, "comma") == 0)
+				opt.delim = ',';
+			else if (strcmp(optarg, ";") == 0 ||
+			    strcmp(optarg, "semicolon") == 0)
+				opt.delim = ';';
+			else if (strcmp(optarg, "tab") == 0 ||
+			    strcmp(optarg, "\t") == 0)
+				opt.delim = '\t';
+			else
+				return usage_error("--delimiter: '%s' is none of , ; "
+				    "and tab", optarg);
 			break;
 		case OPT_PATIENT:
 			if (*optarg == '\0')

@@ -503,6 +503,7 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	o.to = opt->to;
 	o.keep_rejects = opt->rejects != NULL;
 	o.quiet = opt->quiet;
+	o.delim = opt->delim;
 
 	memset(&rep, 0, sizeof(rep));
 	rep.by_session = opt->by_session;

@@ -31,6 +31,8 @@ struct csvread {
 	long			 lineno;
 	size_t			 bytes;
 	int			 eof, first;
+	int			 delim;		/* 0: sniff from the first line */
+	int			 sniffed;
 
 	char			*buf;		/* field bytes of pending records */
 	size_t			 blen, bcap;
@@ -95,20 +97,74 @@ on_row(int c, void *arg)
 	r->rec_f0 = r->nf;
 }
 
+/* With tab as the separator, only a blank is white space around a field. */
+static int
+blank_only(unsigned char c)
+{
+	return c == ' ';
+}
+
+/* The parser set for the separator in use. */
+static int
+parser_init(struct csvread *r)
+{
+	if (csv_init(&r->p, 0) != 0)
+		return -1;
+	if (r->delim) {
+		csv_set_delim(&r->p, (unsigned char)r->delim);
+		if (r->delim == '\t')
+			csv_set_space_func(&r->p, blank_only);
+	}
+	return 0;
+}
+
+/*
+ * The separator of a header line: the most frequent of ',' ';' and tab
+ * outside quotes (',' on a tie), as spreadsheets in a comma-decimal
+ * locale save ';' and reports save tab.
+ */
+static int
+sniff(const char *s, size_t n)
+{
+	size_t i, c = 0, sc = 0, t = 0;
+	int quoted = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (!quoted)
+			c += s[i] == ',', sc += s[i] == ';', t += s[i] == '\t';
+	}
+	if (sc > c && sc >= t)
+		return ';';
+	if (t > c && t > sc)
+		return '\t';
+	return ',';
+}
+
 struct csvread *
-csvread_new(FILE *fp)
+csvread_new(FILE *fp, int delim)
 {
 	struct csvread *r = xcalloc(1, sizeof(*r));
 
 	r->fp = fp;
 	r->first = 1;
+	r->delim = delim;
+	r->sniffed = delim != 0;
 	r->incap = BLOCK;
 	r->in = xmalloc(r->incap);
-	if (csv_init(&r->p, 0) != 0) {
+	if (parser_init(r) != 0) {
+		free(r->in);
 		free(r);
 		return NULL;
 	}
 	return r;
+}
+
+int
+csvread_delim(const struct csvread *r)
+{
+	return r->delim ? r->delim : ',';
 }
 
 void
@@ -271,7 +327,7 @@ static void
 cut_record(struct csvread *r)
 {
 	csv_free(&r->p);
-	csv_init(&r->p, 0);
+	parser_init(r);
 	r->nf = r->rec_f0;
 	r->blen = r->nf ? r->off[r->nf - 1] + r->flen[r->nf - 1] + 1 : 0;
 	r->rec_problem |= CSVP_TOOLONG;
@@ -316,6 +372,15 @@ fill(struct csvread *r)
 		if (r->rec_line == 0) {
 			if (!toolong && blank(s, (size_t)n))
 				continue;
+			if (!r->sniffed) {
+				/* the first line that is not blank: the header */
+				r->sniffed = 1;
+				r->delim = sniff(s, (size_t)n);
+				if (r->delim != ',') {
+					csv_free(&r->p);
+					parser_init(r);
+				}
+			}
 			r->rec_line = r->lineno;
 			r->rec_f0 = r->nf;
 			r->rec_bytes = 0;

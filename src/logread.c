@@ -892,7 +892,7 @@ logread_file(const char *name, FILE *fp, const struct logopts *o,
 	    sizeof(*run->files));
 	F.index = run->nfiles;
 	run->files[run->nfiles++] = xstrdup(name);
-	if ((r = csvread_new(fp)) == NULL) {
+	if ((r = csvread_new(fp, o->delim)) == NULL) {
 		warnmsg("%s: out of memory", name);
 		return -1;
 	}

@@ -19,7 +19,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: csvcount FILE\n");
 		return 2;
 	}
-	r = csvread_new(fp);
+	r = csvread_new(fp, ',');
 	while ((rc = csvread_next(r, &rec)) > 0) {
 		records++;
 		fields += rec->nfields;
