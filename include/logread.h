@@ -35,6 +35,7 @@ struct logrun {
 	long long		 seconds;	/* of accepted records */
 	long			 outside;	/* records outside --from/--to */
 	long			 repeats;	/* rows counted once (repeats) */
+	long			 skipped;	/* rows of a status not billed */
 	struct reject_row	*rows;		/* for --rejects, in order */
 	size_t			 nrows, caprows;
 	char			**header;	/* the union of the logs' headers */

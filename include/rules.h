@@ -62,7 +62,7 @@ enum date_order { ORDER_MDY, ORDER_DMY };
 enum column {
 	COL_PATIENT, COL_DATE, COL_START, COL_END, COL_MINUTES, COL_CODE,
 	COL_TECHNICIANS, COL_PARTICIPANTS, COL_PAYER, COL_PROVIDER,
-	COL_ENCOUNTER, COL_COUNT
+	COL_ENCOUNTER, COL_STATUS, COL_COUNT
 };
 extern const char *const rules_column_names[COL_COUNT];
 
@@ -85,6 +85,8 @@ struct rules {
 	char			*log_timezone;	/* NULL: TZ of the run, else UTC */
 	int			 date_order;
 	int			 max_session_minutes;	/* longer: a typo */
+	char			**skip_status;	/* statuses not billed */
+	size_t			 nskip_status;
 	char			**columns[COL_COUNT];	/* extra header names */
 	size_t			 ncolumns[COL_COUNT];
 	char			**ics[ICS_COUNT];	/* property names, or NULL */

@@ -515,6 +515,10 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	pool_bill(run.pool, &rep, logread_late_reject, &run);
 	rep.minutes = (long)(run.seconds / 60);
 	rep.outside = run.outside;
+	if (run.skipped)
+		report_note(&rep, "%ld row%s of a status that is not billed "
+		    "(no-show, late cancellation; [log] skip_status) skipped",
+		    run.skipped, run.skipped == 1 ? "" : "s");
 	if (run.repeats)
 		report_note(&rep, "%ld row%s repeating another (the same encounter "
 		    "id, or field for field) counted once", run.repeats,

@@ -40,6 +40,8 @@ static const char *const aliases[COL_COUNT] = {
 	    "clinician|therapist",
 	"encounter|encounter id|encounterid|appointment id|appointmentid|"
 	    "appt id|visit id|session id|service id|claim line id",
+	"status|appointment status|appt status|session status|visit status|"
+	    "attendance|attendance status",
 };
 
 /*
@@ -92,6 +94,7 @@ struct file {
 	char			**header;
 	size_t			 nheader;
 	size_t			*map;		/* our column -> the union's */
+	char			**skip;		/* skip_status, normalized */
 };
 
 /* Lower case, '_' '-' '.' as blanks, blanks collapsed and trimmed. */
@@ -273,6 +276,28 @@ repeated(struct file *F, const struct csvrec *rec, const char *encounter)
 			    "a field-for-field repeat of", other, s->line);
 	}
 	return 1;
+}
+
+/* Is status one of [log] skip_status (case, '-' and blanks aside)? */
+static int
+skipped_status(struct file *F, const char *status)
+{
+	const struct rules *r = F->o->rules;
+	char *a;
+	size_t i;
+	int hit = 0;
+
+	if (F->skip == NULL) {
+		F->skip = xcalloc(r->nskip_status + 1, sizeof(*F->skip));
+		for (i = 0; i < r->nskip_status; i++)
+			F->skip[i] = norm(r->skip_status[i],
+			    strlen(r->skip_status[i]));
+	}
+	a = norm(status, strlen(status));
+	for (i = 0; i < r->nskip_status && !hit; i++)
+		hit = strcmp(a, F->skip[i]) == 0;
+	free(a);
+	return hit;
 }
 
 static char *
@@ -696,6 +721,12 @@ row(struct file *F, const struct csvrec *rec)
 		F->run->outside++;
 		goto done;
 	}
+	if (*v[COL_STATUS] != '\0' && skipped_status(F, v[COL_STATUS])) {
+		/* a no-show or a late cancellation: not billed, not a fault */
+		F->run->report->unbilled++;
+		F->run->skipped++;
+		goto done;
+	}
 	if (*v[COL_CODE] == '\0') {
 		why = xstrdup("code: missing");
 		goto out;
@@ -919,6 +950,8 @@ logread_file(const char *name, FILE *fp, const struct logopts *o,
 		}
 	}
 	str_freev(F.header, F.nheader);
+	if (F.skip)
+		str_freev(F.skip, o->rules->nskip_status);
 	free(F.map);
 	free(F.scratch);
 	csvread_free(r);

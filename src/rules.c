@@ -14,7 +14,7 @@
 
 const char *const rules_column_names[COL_COUNT] = {
 	"patient", "date", "start", "end", "minutes", "code", "technicians",
-	"participants", "payer", "provider", "encounter"
+	"participants", "payer", "provider", "encounter", "status"
 };
 
 const char *const rules_ics_names[ICS_COUNT] = {
@@ -80,6 +80,7 @@ rules_free(struct rules *r)
 	}
 	free(r->payers);
 	free(r->log_timezone);
+	str_freev(r->skip_status, r->nskip_status);
 	for (i = 0; i < COL_COUNT; i++) {
 		for (j = 0; j < r->ncolumns[i]; j++)
 			free(r->columns[i][j]);
@@ -404,6 +405,7 @@ rules_print(const struct rules *r, FILE *fp)
 		fprintf(fp, "timezone = %s\n", r->log_timezone);
 	fprintf(fp, "date_order = %s\n", r->date_order == ORDER_MDY ? "mdy" : "dmy");
 	fprintf(fp, "max_session_minutes = %d\n", r->max_session_minutes);
+	print_list(fp, "skip_status", r->skip_status, r->nskip_status);
 	fputs("\n[columns]\n", fp);
 	for (i = 0; i < COL_COUNT; i++)
 		if (r->ncolumns[i])

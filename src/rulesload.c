@@ -69,6 +69,7 @@ const struct rules_key rules_keys[] = {
 	{ "log", "timezone", "ZONE" },
 	{ "log", "date_order", "mdy | dmy" },
 	{ "log", "max_session_minutes", "MINUTES" },
+	{ "log", "skip_status", "STATUS, ..." },
 	{ "columns", "patient", "NAME, ..." },
 	{ "columns", "date", "NAME, ..." },
 	{ "columns", "start", "NAME, ..." },
@@ -80,6 +81,7 @@ const struct rules_key rules_keys[] = {
 	{ "columns", "payer", "NAME, ..." },
 	{ "columns", "provider", "NAME, ..." },
 	{ "columns", "encounter", "NAME, ..." },
+	{ "columns", "status", "NAME, ..." },
 	{ "ics", "code", "PROPERTY, ..." },
 	{ "ics", "patient", "PROPERTY, ..." },
 	{ "ics", "technicians", "PROPERTY, ..." },
@@ -770,6 +772,9 @@ log_key(struct loader *L, const char *sect, const char *key, const char *v,
 			free(r->log_timezone);
 			r->log_timezone = xstrdup(v);
 		}
+	} else if (strcmp(key, "skip_status") == 0) {
+		str_freev(r->skip_status, r->nskip_status);
+		r->skip_status = str_split(v, ',', &r->nskip_status);
 	} else if (strcmp(key, "max_session_minutes") == 0) {
 		if ((w = get_int(L, sect, key, v, 1, 1440, "max_session_minutes")) !=
 		    UNSET)
@@ -1347,6 +1352,10 @@ set_defaults(struct rules *r)
 	r->ics_horizon_days = 365;
 	/* twelve hours: "1:00 PM to 12:30 PM" is a typo, not a 23.5-hour day */
 	r->max_session_minutes = 720;
+	/* what practice systems call appointments that did not happen */
+	r->skip_status = str_split("no show, no-show, noshow, late cancel, "
+	    "late canceled, late cancelled, canceled, cancelled, "
+	    "client canceled, client cancelled", ',', &r->nskip_status);
 	for (i = 0; i < ICS_COUNT; i++)
 		r->ics[i] = str_split(ics_defaults[i], ',', &r->nics[i]);
 }
