@@ -36,6 +36,7 @@ struct logrun {
 	long			 outside;	/* records outside --from/--to */
 	long			 repeats;	/* rows counted once (repeats) */
 	long			 skipped;	/* rows of a status not billed */
+	long			 totals;	/* footer rows of totals */
 	struct reject_row	*rows;		/* for --rejects, in order */
 	size_t			 nrows, caprows;
 	char			**header;	/* the union of the logs' headers */

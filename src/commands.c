@@ -515,6 +515,9 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	pool_bill(run.pool, &rep, logread_late_reject, &run);
 	rep.minutes = (long)(run.seconds / 60);
 	rep.outside = run.outside;
+	if (run.totals)
+		report_note(&rep, "%ld row%s of totals (a report's footer) "
+		    "skipped", run.totals, run.totals == 1 ? "" : "s");
 	if (run.skipped)
 		report_note(&rep, "%ld row%s of a status that is not billed "
 		    "(no-show, late cancellation; [log] skip_status) skipped",

@@ -135,6 +135,8 @@ sniff(const char *s, size_t n)
 		else if (!quoted)
 			c += s[i] == ',', sc += s[i] == ';', t += s[i] == '\t';
 	}
+	if (c + sc + t == 0)
+		return 0;
 	if (sc > c && sc >= t)
 		return ';';
 	if (t > c && t > sc)
@@ -372,10 +374,13 @@ fill(struct csvread *r)
 		if (r->rec_line == 0) {
 			if (!toolong && blank(s, (size_t)n))
 				continue;
-			if (!r->sniffed) {
-				/* the first line that is not blank: the header */
+			if (!r->sniffed && (r->delim = sniff(s, (size_t)n)) != 0) {
+				/*
+				 * The first line with a separator: the header (a
+				 * title above it has none, and reads the same
+				 * with any).
+				 */
 				r->sniffed = 1;
-				r->delim = sniff(s, (size_t)n);
 				if (r->delim != ',') {
 					csv_free(&r->p);
 					parser_init(r);

@@ -75,6 +75,9 @@ struct seen {
 	uint32_t	line;
 };
 
+/* Lines above a header that may be skipped as a report's title. */
+#define MAX_TITLE_LINES	20
+
 /* The families of the codes seen lately: most rows repeat a few codes. */
 #define FAMCACHE	8
 
@@ -276,6 +279,20 @@ repeated(struct file *F, const struct csvrec *rec, const char *encounter)
 			    "a field-for-field repeat of", other, s->line);
 	}
 	return 1;
+}
+
+/* Does a field of the row hold the word "total" (Total, TOTALS:, Grand Total)? */
+static int
+totals_row(const struct csvrec *rec)
+{
+	size_t i, j;
+
+	for (i = 0; i < rec->nfields; i++)
+		for (j = 0; j + 5 <= rec->len[i]; j++)
+			if (strncasecmp(rec->field[i] + j, "total", 5) == 0 &&
+			    (j == 0 || !isalpha((unsigned char)rec->field[i][j - 1])))
+				return 1;
+	return 0;
 }
 
 /* Is status one of [log] skip_status (case, '-' and blanks aside)? */
@@ -566,8 +583,13 @@ map_header(struct file *F)
 	free(used);
 }
 
+/*
+ * Read the header: 0, or -1 with the message in *msg (the caller frees),
+ * -2 when the line names none of patient, date and code together, so that
+ * it may be a report title above the header.
+ */
 static int
-header(struct file *F, const struct csvrec *rec)
+header(struct file *F, const struct csvrec *rec, char **msg)
 {
 	static const char *const need[] = { "patient", "date", "code" };
 	size_t i;
@@ -584,9 +606,9 @@ header(struct file *F, const struct csvrec *rec)
 		if (c < 0)
 			continue;	/* unknown columns are ignored */
 		if (F->col[c] >= 0) {
-			warnmsg("%s:%ld: columns %zu and %zu are both the %s column",
-			    F->name, rec->line, (size_t)F->col[c] + 1, i + 1,
-			    rules_column_names[c]);
+			*msg = xasprintf("%s:%ld: columns %zu and %zu are both the "
+			    "%s column", F->name, rec->line, (size_t)F->col[c] + 1,
+			    i + 1, rules_column_names[c]);
 			return -1;
 		}
 		F->col[c] = (int)i;
@@ -606,21 +628,21 @@ header(struct file *F, const struct csvrec *rec)
 			for (p = names; *p; p++)
 				if (*p == '|')
 					*p = '/';
-			warnmsg("%s:%ld: no %s column (a header named %s, ...)",
-			    F->name, rec->line, need[i], names);
+			*msg = xasprintf("%s:%ld: no %s column (a header named %s, "
+			    "...)", F->name, rec->line, need[i], names);
 			free(names);
-			return -1;
+			return -2;
 		}
 	}
 	if ((F->col[COL_START] >= 0) != (F->col[COL_END] >= 0)) {
-		warnmsg("%s:%ld: a %s column needs an %s column too", F->name,
-		    rec->line, F->col[COL_START] >= 0 ? "start" : "end",
+		*msg = xasprintf("%s:%ld: a %s column needs an %s column too",
+		    F->name, rec->line, F->col[COL_START] >= 0 ? "start" : "end",
 		    F->col[COL_START] >= 0 ? "end" : "start");
 		return -1;
 	}
 	if (F->col[COL_START] < 0 && F->col[COL_MINUTES] < 0) {
-		warnmsg("%s:%ld: no start and end columns, and no minutes column",
-		    F->name, rec->line);
+		*msg = xasprintf("%s:%ld: no start and end columns, and no minutes "
+		    "column", F->name, rec->line);
 		return -1;
 	}
 	if (F->o->keep_rejects)
@@ -696,6 +718,13 @@ row(struct file *F, const struct csvrec *rec)
 	}
 	get_all(F, rec, v);
 	memset(&s, 0, sizeof(s));
+	if (*v[COL_PATIENT] == '\0' && *v[COL_DATE] == '\0' &&
+	    totals_row(rec)) {
+		/* a report's footer of totals: not a session */
+		F->run->report->unbilled++;
+		F->run->totals++;
+		return;
+	}
 
 	if (*v[COL_PATIENT] == '\0') {
 		why = xstrdup("patient: missing");
@@ -913,7 +942,8 @@ logread_file(const char *name, FILE *fp, const struct logopts *o,
 	struct file F;
 	struct csvread *r;
 	const struct csvrec *rec;
-	int rc, got, status = 0;
+	char *msg, *first = NULL;
+	int rc, got, status = 0, hr, titles = 0;
 
 	memset(&F, 0, sizeof(F));
 	F.name = name;
@@ -928,12 +958,39 @@ logread_file(const char *name, FILE *fp, const struct logopts *o,
 		return -1;
 	}
 	got = csvread_next(r, &rec);
-	if (got == 0) {
+	/*
+	 * Lines above the header that name no column it needs (a report's
+	 * title, its date range) are skipped with a note; when no header
+	 * follows, the first line's problem is the one reported.
+	 */
+	hr = -1;
+	while (got > 0 && rec->problem == 0) {
+		msg = NULL;
+		if ((hr = header(&F, rec, &msg)) == 0)
+			break;
+		if (first == NULL)
+			first = msg;
+		else
+			free(msg);
+		str_freev(F.header, F.nheader);
+		F.header = NULL;
+		F.nheader = 0;
+		if (hr != -2 || titles >= MAX_TITLE_LINES)
+			break;
+		titles++;
+		got = csvread_next(r, &rec);
+	}
+	if (hr == 0 && titles > 0)
+		report_note(run->report, "%s: %d line%s above the header skipped "
+		    "(a report title?)", name, titles, titles == 1 ? "" : "s");
+	if (got == 0 && titles == 0) {
 		warnmsg("%s: empty; a log starts with a header row", name);
 		status = -1;
-	} else if (got < 0 || rec->problem != 0 || header(&F, rec) != 0) {
+	} else if (hr != 0) {
 		if (got < 0)
 			warnmsg("%s: %s", name, strerror(errno));
+		else if (first != NULL)
+			warnmsg("%s", first);
 		else if (rec->problem & CSVP_TOOLONG)
 			warnmsg("%s:%ld: the header row is longer than 1 MiB", name,
 			    rec->line);
@@ -949,6 +1006,7 @@ logread_file(const char *name, FILE *fp, const struct logopts *o,
 			status = -1;
 		}
 	}
+	free(first);
 	str_freev(F.header, F.nheader);
 	if (F.skip)
 		str_freev(F.skip, o->rules->nskip_status);
