@@ -32,6 +32,8 @@ struct options {
 	int		 occurrences;	/* ics --occurrences */
 	const char	*patient;	/* ics --patient */
 	int		 delim;		/* log --delimiter; 0: sniffed */
+	int		 encoding;	/* log --encoding: 1 windows-1252, 0 utf-8,
+					   -1 not given */
 	const char	*summary_pattern;	/* ics --summary-pattern */
 	int		 strict;	/* --strict */
 	int		 quiet;		/* -q */

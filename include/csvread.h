@@ -43,6 +43,8 @@ struct csvread;
 
 /* delim: ',' ';' or '\t'; 0 sniffs it from the first line that is not blank. */
 struct csvread	*csvread_new(FILE *, int delim);
+/* The input is Windows-1252 text: each line is read as its UTF-8. */
+void		 csvread_set_cp1252(struct csvread *);
 /* The separator in use (once the first line is read, when sniffed). */
 int		 csvread_delim(const struct csvread *);
 /* 1 and *rec, 0 at the end, -1 on a read error (errno set). */

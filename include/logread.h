@@ -23,6 +23,7 @@ struct logopts {
 	int			 keep_rejects;	/* keep rows for --rejects */
 	int			 quiet;		/* -q: no warnings */
 	int			 delim;		/* --delimiter; 0: sniffed */
+	int			 cp1252;	/* the logs are Windows-1252 text */
 };
 
 struct reject_row;

@@ -85,6 +85,7 @@ struct rules {
 	char			*log_timezone;	/* NULL: TZ of the run, else UTC */
 	int			 date_order;
 	int			 max_session_minutes;	/* longer: a typo */
+	int			 log_cp1252;	/* [log] encoding = windows-1252 */
 	char			**skip_status;	/* statuses not billed */
 	size_t			 nskip_status;
 	char			**columns[COL_COUNT];	/* extra header names */

@@ -41,6 +41,8 @@ char	*rules_locate(const char *option);
  * sets *out, or RULES_BAD / RULES_IO with every problem in errs.
  */
 int	 rules_load(const char *path, struct rules **out, struct diag *errs);
+/* 0 for utf-8, 1 for windows-1252 (also cp1252), -1 for another name. */
+int	 encoding_of(const char *);
 /* Why a summary pattern cannot be used (caller frees), or NULL when fine. */
 char	*rules_pattern_problem(const char *pattern);
 /* Load from a string (the built-in rules, tests); name is for messages. */

@@ -24,7 +24,7 @@
 enum {
 	OPT_DATE = 256, OPT_TECHNICIANS, OPT_PARTICIPANTS, OPT_CHECK,
 	OPT_STRICT, OPT_TZ, OPT_VERSION, OPT_FROM, OPT_TO, OPT_BY, OPT_REJECTS, OPT_OCCURRENCES,
-	OPT_PATIENT, OPT_SUMMARY_PATTERN, OPT_DELIMITER
+	OPT_PATIENT, OPT_SUMMARY_PATTERN, OPT_DELIMITER, OPT_ENCODING
 };
 
 const struct cli_option cli_options[] = {
@@ -42,6 +42,8 @@ const struct cli_option cli_options[] = {
 	  "write rejected rows to FILE, with a reason column, to fix and re-run" },
 	{ "occurrences", 0, OPT_OCCURRENCES, NULL, "ics",
 	  "list each occurrence (uid,start,minutes,code,patient) instead" },
+	{ "encoding", 0, OPT_ENCODING, "ENC", "log",
+	  "utf-8 (default) or windows-1252, the logs' text" },
 	{ "delimiter", 0, OPT_DELIMITER, ",|;|tab", "log",
 	  "the logs' separator (default: sniffed from the header)" },
 	{ "patient", 0, OPT_PATIENT, "ID", "ics",
@@ -164,7 +166,7 @@ cli_main(int argc, char **argv)
 	int c, n = 0, rc;
 
 	memset(&opt, 0, sizeof(opt));
-	opt.technicians = opt.participants = -1;
+	opt.technicians = opt.participants = opt.encoding = -1;
 	*p++ = ':';	/* report missing values ourselves */
 	for (o = cli_options; o->name; o++, n++) {
 		longopts[n].name = o->name;
@@ -245,6 +247,11 @@ cli_main(int argc, char **argv)
 			break;
 		case OPT_OCCURRENCES:
 			opt.occurrences = 1;
+			break;
+		case OPT_ENCODING:
+			if ((opt.encoding = encoding_of(optarg)) < 0)
+				return usage_error("--encoding: '%s' is neither utf-8 "
+				    "nor windows-1252", optarg);
 			break;
 		case OPT_DELIMITER:
 			if (strcmp(optarg, ",") == 0 || strcmp(optarg, "comma") == 0)

@@ -504,6 +504,7 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	o.keep_rejects = opt->rejects != NULL;
 	o.quiet = opt->quiet;
 	o.delim = opt->delim;
+	o.cp1252 = opt->encoding >= 0 ? opt->encoding : r->log_cp1252;
 
 	memset(&rep, 0, sizeof(rep));
 	rep.by_session = opt->by_session;

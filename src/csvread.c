@@ -32,6 +32,9 @@ struct csvread {
 	size_t			 bytes;
 	int			 eof, first;
 	int			 delim;		/* 0: sniff from the first line */
+	int			 cp1252;	/* Windows-1252 text, read as UTF-8 */
+	char			*conv;		/* a line in UTF-8 */
+	size_t			 convcap;
 	int			 sniffed;
 
 	char			*buf;		/* field bytes of pending records */
@@ -163,6 +166,52 @@ csvread_new(FILE *fp, int delim)
 	return r;
 }
 
+void
+csvread_set_cp1252(struct csvread *r)
+{
+	r->cp1252 = 1;
+}
+
+/*
+ * Windows-1252 to UTF-8 (0x80-0x9F as Microsoft defines them, the five
+ * bytes it leaves undefined as the C1 controls of the same number; the
+ * rest is Latin-1).  Returns the new length; the text is in r->conv.
+ */
+static size_t
+from_cp1252(struct csvread *r, const char *s, size_t n)
+{
+	static const unsigned short c1[32] = {
+		0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+		0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
+		0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178
+	};
+	size_t i, w = 0;
+	unsigned c, u;
+
+	if (3 * n + 1 > r->convcap) {
+		r->convcap = 3 * n + 1;
+		r->conv = xreallocarray(r->conv, r->convcap, 1);
+	}
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c < 0x80) {
+			r->conv[w++] = (char)c;
+			continue;
+		}
+		u = c < 0xa0 ? c1[c - 0x80] : c;
+		if (u < 0x800) {
+			r->conv[w++] = (char)(0xc0 | u >> 6);
+			r->conv[w++] = (char)(0x80 | (u & 0x3f));
+		} else {
+			r->conv[w++] = (char)(0xe0 | u >> 12);
+			r->conv[w++] = (char)(0x80 | (u >> 6 & 0x3f));
+			r->conv[w++] = (char)(0x80 | (u & 0x3f));
+		}
+	}
+	return w;
+}
+
 int
 csvread_delim(const struct csvread *r)
 {
@@ -176,6 +225,7 @@ csvread_free(struct csvread *r)
 		return;
 	csv_free(&r->p);
 	free(r->in);
+	free(r->conv);
 	free(r->buf);
 	free(r->off);
 	free(r->flen);
@@ -370,6 +420,10 @@ fill(struct csvread *r)
 				s += 3;
 				n -= 3;
 			}
+		}
+		if (r->cp1252 && !toolong) {
+			n = (ssize_t)from_cp1252(r, s, (size_t)n);
+			s = r->conv;
 		}
 		if (r->rec_line == 0) {
 			if (!toolong && blank(s, (size_t)n))

@@ -708,7 +708,8 @@ row(struct file *F, const struct csvrec *rec)
 		return;
 	}
 	if (rec->problem & CSVP_UTF8) {
-		reject(F, rec, "the row is not valid UTF-8 text");
+		reject(F, rec, "the row is not valid UTF-8 text (a Windows-1252 "
+		    "export? give --encoding windows-1252, or [log] encoding)");
 		return;
 	}
 	if (rec->nfields != F->nheader) {
@@ -957,6 +958,8 @@ logread_file(const char *name, FILE *fp, const struct logopts *o,
 		warnmsg("%s: out of memory", name);
 		return -1;
 	}
+	if (o->cp1252)
+		csvread_set_cp1252(r);
 	got = csvread_next(r, &rec);
 	/*
 	 * Lines above the header that name no column it needs (a report's

@@ -406,6 +406,7 @@ rules_print(const struct rules *r, FILE *fp)
 	fprintf(fp, "date_order = %s\n", r->date_order == ORDER_MDY ? "mdy" : "dmy");
 	fprintf(fp, "max_session_minutes = %d\n", r->max_session_minutes);
 	print_list(fp, "skip_status", r->skip_status, r->nskip_status);
+	fprintf(fp, "encoding = %s\n", r->log_cp1252 ? "windows-1252" : "utf-8");
 	fputs("\n[columns]\n", fp);
 	for (i = 0; i < COL_COUNT; i++)
 		if (r->ncolumns[i])

@@ -70,6 +70,7 @@ const struct rules_key rules_keys[] = {
 	{ "log", "date_order", "mdy | dmy" },
 	{ "log", "max_session_minutes", "MINUTES" },
 	{ "log", "skip_status", "STATUS, ..." },
+	{ "log", "encoding", "utf-8 | windows-1252" },
 	{ "columns", "patient", "NAME, ..." },
 	{ "columns", "date", "NAME, ..." },
 	{ "columns", "start", "NAME, ..." },
@@ -757,6 +758,17 @@ payer_key(struct loader *L, const char *sect, const char *key, const char *v,
 		round_key(L, sect, key, v, &p->round);
 }
 
+int
+encoding_of(const char *v)
+{
+	if (strcasecmp(v, "utf-8") == 0 || strcasecmp(v, "utf8") == 0)
+		return 0;
+	if (strcasecmp(v, "windows-1252") == 0 || strcasecmp(v, "cp1252") == 0 ||
+	    strcasecmp(v, "windows1252") == 0)
+		return 1;
+	return -1;
+}
+
 static void
 log_key(struct loader *L, const char *sect, const char *key, const char *v,
     void *arg)
@@ -772,6 +784,12 @@ log_key(struct loader *L, const char *sect, const char *key, const char *v,
 			free(r->log_timezone);
 			r->log_timezone = xstrdup(v);
 		}
+	} else if (strcmp(key, "encoding") == 0) {
+		if ((w = encoding_of(v)) < 0)
+			bad(L, sect, key, "unknown encoding '%s'; expected utf-8 or "
+			    "windows-1252", v);
+		else
+			r->log_cp1252 = w;
 	} else if (strcmp(key, "skip_status") == 0) {
 		str_freev(r->skip_status, r->nskip_status);
 		r->skip_status = str_split(v, ',', &r->nskip_status);
