@@ -27,8 +27,9 @@ char	*date_utc_text(long long t, char *buf);
 int	date_today(void);
 
 /*
- * A date as logs write it: YYYY-MM-DD, or NN/NN/YYYY read as month/day
- * (dmy 0) or day/month (dmy 1).  0 and *day, or -1.
+ * A date as logs write it: YYYY-MM-DD, YYYY/MM/DD, or NN/NN/YYYY read as
+ * month/day (dmy 0) or day/month (dmy 1), each with an optional midnight
+ * time ("3/5/2024 0:00", "2024-03-05 00:00:00").  0 and *day, or -1.
  */
 int	date_parse_log(const char *, int dmy, int *day);
 
@@ -46,5 +47,12 @@ struct clock {
  * +HH:MM / -HH:MM.  0 and *c, or -1.
  */
 int	time_parse(const char *, struct clock *c);
+/* The same, or a log date and a time of day: "3/5/2024 1:30 PM". */
+int	time_parse_log(const char *, int dmy, struct clock *c);
+/*
+ * A duration as logs write it: 90, 90 min, 1:30, 01:30:00, 1.5 h (a whole
+ * number of seconds).  0 and *seconds, or -1.
+ */
+int	duration_parse(const char *, long *seconds);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -125,13 +126,53 @@ date_today(void)
 	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+/* YYYY/MM/DD, as some exports write ISO dates. */
+static int
+slashed_iso(const char *s, int *day)
+{
+	char d[11];
+
+	if (strlen(s) != 10 || s[4] != '/' || s[7] != '/')
+		return -1;
+	memcpy(d, s, 10);
+	d[4] = d[7] = '-';
+	d[10] = '\0';
+	return date_parse(d, day);
+}
+
+static int date_only_log(const char *, int, int *);
+
 int
 date_parse_log(const char *s, int dmy, int *day)
+{
+	struct clock c;
+	const char *sp;
+	char *d;
+	int rc;
+
+	if (date_only_log(s, dmy, day) == 0)
+		return 0;
+	/* a date with a midnight time, as spreadsheets save dates */
+	if ((sp = strpbrk(s, " T")) == NULL || sp == s)
+		return -1;
+	d = strndup(s, (size_t)(sp - s));
+	if (d == NULL)
+		return -1;
+	while (*sp == ' ' || *sp == 'T')
+		sp++;
+	rc = date_only_log(d, dmy, day) == 0 && time_parse(sp, &c) == 0 &&
+	    !c.has_date && c.secs == 0 ? 0 : -1;
+	free(d);
+	return rc;
+}
+
+static int
+date_only_log(const char *s, int dmy, int *day)
 {
 	int a, b, y, m, d;
 	const char *p = s;
 
-	if (date_parse(s, day) == 0)
+	if (date_parse(s, day) == 0 || slashed_iso(s, day) == 0)
 		return 0;
 	/* N/N/YYYY with one or two digits for month and day */
 	a = b = 0;
@@ -244,6 +285,88 @@ time_parse(const char *s, struct clock *c)
 		}
 		c->secs = t;
 	}
+	return 0;
+}
+
+int
+time_parse_log(const char *s, int dmy, struct clock *c)
+{
+	const char *sp;
+	char *d;
+	int day, rc;
+
+	if (time_parse(s, c) == 0)
+		return 0;
+	/* a date and a time of day: "3/5/2024 1:30 PM" */
+	if ((sp = strchr(s, ' ')) == NULL || sp == s)
+		return -1;
+	if ((d = strndup(s, (size_t)(sp - s))) == NULL)
+		return -1;
+	rc = date_only_log(d, dmy, &day);
+	free(d);
+	while (*sp == ' ')
+		sp++;
+	if (rc != 0 || time_parse(sp, c) != 0 || c->has_date)
+		return -1;
+	c->has_date = 1;
+	c->day = day;
+	return 0;
+}
+
+int
+duration_parse(const char *s, long *seconds)
+{
+	const char *p = s, *u;
+	long long whole = 0, frac = 0, scale = 1, unit;
+	int nd = 0, h, m, sec = 0;
+
+	/* H:MM or H:MM:SS */
+	if (strchr(s, ':') != NULL) {
+		for (h = 0; isdigit((unsigned char)*p) && nd < 4; p++, nd++)
+			h = h * 10 + (*p - '0');
+		if (nd == 0 || *p++ != ':' || (m = digits(p, 2)) < 0 || m > 59)
+			return -1;
+		p += 2;
+		if (*p == ':') {
+			if ((sec = digits(p + 1, 2)) < 0 || sec > 59)
+				return -1;
+			p += 3;
+		}
+		if (*p != '\0')
+			return -1;
+		*seconds = h * 3600L + m * 60L + sec;
+		return 0;
+	}
+	/* a number and a unit: 90 min, 1.5 h */
+	for (; isdigit((unsigned char)*p) && nd < 9; p++, nd++)
+		whole = whole * 10 + (*p - '0');
+	if (nd == 0)
+		return -1;
+	if (*p == '.') {
+		for (p++; isdigit((unsigned char)*p) && scale < 1000000; p++) {
+			frac = frac * 10 + (*p - '0');
+			scale *= 10;
+		}
+		if (isdigit((unsigned char)*p))
+			return -1;
+	}
+	while (*p == ' ')
+		p++;
+	u = p;
+	if (*u == '\0' || strcasecmp(u, "m") == 0 || strcasecmp(u, "min") == 0 ||
+	    strcasecmp(u, "mins") == 0 || strcasecmp(u, "minute") == 0 ||
+	    strcasecmp(u, "minutes") == 0)
+		unit = 60;
+	else if (strcasecmp(u, "h") == 0 || strcasecmp(u, "hr") == 0 ||
+	    strcasecmp(u, "hrs") == 0 || strcasecmp(u, "hour") == 0 ||
+	    strcasecmp(u, "hours") == 0)
+		unit = 3600;
+	else
+		return -1;
+	/* minutes are whole; hours come to a whole number of seconds */
+	if ((unit == 60 && frac != 0) || (frac * unit) % scale != 0)
+		return -1;
+	*seconds = (long)(whole * unit + frac * unit / scale);
 	return 0;
 }
 

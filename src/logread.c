@@ -634,7 +634,8 @@ header(struct file *F, const struct csvrec *rec, char **msg)
 			return -2;
 		}
 	}
-	if ((F->col[COL_START] >= 0) != (F->col[COL_END] >= 0)) {
+	if ((F->col[COL_START] >= 0) != (F->col[COL_END] >= 0) &&
+	    !(F->col[COL_START] >= 0 && F->col[COL_MINUTES] >= 0)) {
 		*msg = xasprintf("%s:%ld: a %s column needs an %s column too",
 		    F->name, rec->line, F->col[COL_START] >= 0 ? "start" : "end",
 		    F->col[COL_START] >= 0 ? "end" : "start");
@@ -679,6 +680,38 @@ instant(struct file *F, const char *col, const char *text,
 	return 0;
 }
 
+/*
+ * A minutes field: 90, "90 min", "1:30", "01:30:00", "1.5 h".  NULL and
+ * *secs, or why not (the caller frees).
+ */
+static char *
+minutes_of(const struct logopts *o, const char *v, long *secs)
+{
+	long long n;
+	const char *err;
+	char *t, *why;
+
+	if (str_toint(v, -1000000, 1000000, &n, &err) == 0) {
+		if (n <= 0)
+			return xasprintf("minutes: must be positive, not '%lld'", n);
+		*secs = (long)n * 60;
+	} else if (duration_parse(v, secs) != 0) {
+		t = shorten(v);
+		why = xasprintf("minutes: '%s' is not a duration (90, 90 min, 1:30, "
+		    "1.5 h; minutes are whole)", t);
+		free(t);
+		return why;
+	}
+	if (*secs <= 0)
+		return xstrdup("minutes: must be positive, not 0");
+	if (*secs > 1440 * 60L)
+		return xasprintf("minutes: '%.40s' is more than a day", v);
+	if (*secs > o->rules->max_session_minutes * 60L)
+		return xasprintf("minutes: %ld is more than max_session_minutes "
+		    "(%d); is it a typo?", *secs / 60, o->rules->max_session_minutes);
+	return NULL;
+}
+
 static void
 row(struct file *F, const struct csvrec *rec)
 {
@@ -689,8 +722,8 @@ row(struct file *F, const struct csvrec *rec)
 	char *v[COL_COUNT], *why = NULL, d[DATE_BUFSZ], st[32], et[32], *src;
 	long long n = 0;
 	const char *err;
-	int i, day = 0, sday;
-	long ssecs;
+	int i, day = 0, sday, dmy = o->rules->date_order == ORDER_DMY;
+	long ssecs, dur;
 
 	F->run->report->records++;
 	if (rec->problem & CSVP_TOOLONG) {
@@ -761,6 +794,13 @@ row(struct file *F, const struct csvrec *rec)
 		why = xstrdup("code: missing");
 		goto out;
 	}
+	{
+		/* a code with modifiers, as exports write it: 97153-HN, 97153 HN */
+		char *m = strpbrk(v[COL_CODE], "- :");
+
+		if (m != NULL && m > v[COL_CODE])
+			*m = '\0';
+	}
 	if ((why = family(F, v[COL_CODE], day, &fam)) != NULL) {
 		char *t = xasprintf("code: %s", why + strlen("code "));
 
@@ -769,20 +809,25 @@ row(struct file *F, const struct csvrec *rec)
 		goto out;
 	}
 
-	/* when: start and end, else minutes */
+	/* when: start and end (or start and minutes), else minutes alone */
+	dur = -1;
+	if (*v[COL_MINUTES] != '\0' &&
+	    (why = minutes_of(o, v[COL_MINUTES], &dur)) != NULL)
+		goto out;
 	if (*v[COL_START] != '\0' || *v[COL_END] != '\0') {
-		if (*v[COL_START] == '\0' || *v[COL_END] == '\0') {
+		if (*v[COL_START] == '\0' || (*v[COL_END] == '\0' && dur < 0)) {
 			why = xasprintf("%s: missing (%s is given)",
 			    *v[COL_START] ? "end" : "start",
 			    *v[COL_START] ? "start" : "end");
 			goto out;
 		}
 		for (i = COL_START; i <= COL_END; i++)
-			if (time_parse(v[i], i == COL_START ? &cs : &ce) != 0) {
+			if (*v[i] != '\0' && time_parse_log(v[i], dmy,
+			    i == COL_START ? &cs : &ce) != 0) {
 				char *t = shorten(v[i]);
 
 				why = xasprintf("%s: '%s' is not a time (HH:MM, H:MM AM/PM "
-				    "or YYYY-MM-DDTHH:MM)", rules_column_names[i], t);
+				    "or a date and a time)", rules_column_names[i], t);
 				free(t);
 				goto out;
 			}
@@ -798,7 +843,14 @@ row(struct file *F, const struct csvrec *rec)
 				goto out;
 			}
 		}
-		if (!ce.has_date && !cs.has_date && ce.secs < cs.secs) {
+		if (*v[COL_END] == '\0') {
+			/* a start and a duration: real elapsed time from the start */
+			s.end = s.start + dur;
+			tz_from_utc(o->zone, s.start, &sday, &ssecs);
+			tz_from_utc(o->zone, s.end - 1, &i, &ssecs);
+			if (i != sday)
+				s.notes |= NOTE_MIDNIGHT;
+		} else if (!ce.has_date && !cs.has_date && ce.secs < cs.secs) {
 			/* an end before its start: the session ran past midnight */
 			if (instant(F, "end", v[COL_END], &ce, day + 1, &s.end,
 			    &s.notes, &why) != 0)
@@ -831,27 +883,8 @@ row(struct file *F, const struct csvrec *rec)
 		}
 		s.timed = 1;
 		s.seconds = (long)(s.end - s.start);
-	} else if (*v[COL_MINUTES] != '\0') {
-		if (str_toint(v[COL_MINUTES], -1000000, 1440, &n, &err) != 0 ||
-		    n <= 0) {
-			char *t = shorten(v[COL_MINUTES]);
-
-			if (err == NULL || strcmp(err, "too small") == 0)
-				why = xasprintf("minutes: must be positive, not '%s'", t);
-			else if (strcmp(err, "too large") == 0)
-				why = xasprintf("minutes: '%s' is more than a day", t);
-			else
-				why = xasprintf("minutes: '%s' is not a whole number of "
-				    "minutes", t);
-			free(t);
-			goto out;
-		}
-		if (n > o->rules->max_session_minutes) {
-			why = xasprintf("minutes: %lld is more than max_session_minutes "
-			    "(%d); is it a typo?", n, o->rules->max_session_minutes);
-			goto out;
-		}
-		s.seconds = (long)n * 60;
+	} else if (dur >= 0) {
+		s.seconds = dur;
 	} else {
 		why = xstrdup(F->col[COL_START] >= 0 && F->col[COL_MINUTES] >= 0 ?
 		    "minutes: missing, and no start and end" :

@@ -15,6 +15,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = malloc(size + 1), buf[DATE_BUFSZ];
 	struct clock c;
+	long secs;
 	int day, again;
 
 	if (s == NULL)
@@ -35,6 +36,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (c.has_offset && (c.offset < -18 * 3600 || c.offset > 18 * 3600))
 			abort();
 	}
+	if (time_parse_log(s, (int)(size & 1), &c) == 0 &&
+	    (c.secs < 0 || c.secs >= 86400))
+		abort();
+	if (duration_parse(s, &secs) == 0 && secs < 0)
+		abort();
 	free(s);
 	return 0;
 }

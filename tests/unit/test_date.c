@@ -85,6 +85,46 @@ test_time(void **state)
 	assert_int_equal(c.secs, 9 * 3600 + 30 * 60 + 15);
 }
 
+/* Durations and dates as practice systems export them (SPEC §5). */
+static void
+test_exported(void **state)
+{
+	static const char *const bad[] = { "", "min", "90.5", "1:60", "1.5 x",
+		"-5", "1:30:60", "1.0000001 h", "90 minutes extra" };
+	static const struct { const char *s; long secs; } good[] = {
+		{ "90", 5400 }, { "90 min", 5400 }, { "90 Minutes", 5400 },
+		{ "1:30", 5400 }, { "01:30:00", 5400 }, { "1.5 h", 5400 },
+		{ "1.5 hours", 5400 }, { "0.25 hr", 900 }, { "0:00:30", 30 },
+	};
+	struct clock c;
+	long secs;
+	size_t i;
+	int day;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (duration_parse(bad[i], &secs) == 0)
+			fail_msg("'%s' was taken as a duration", bad[i]);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		if (duration_parse(good[i].s, &secs) != 0)
+			fail_msg("'%s' was refused", good[i].s);
+		assert_int_equal(secs, good[i].secs);
+	}
+	assert_int_equal(date_parse_log("2024/03/05", 0, &day), 0);
+	assert_int_equal(day, date_from_ymd(2024, 3, 5));
+	assert_int_equal(date_parse_log("3/5/2024 0:00", 0, &day), 0);
+	assert_int_equal(day, date_from_ymd(2024, 3, 5));
+	assert_int_equal(date_parse_log("3/5/2024 0:00", 1, &day), 0);
+	assert_int_equal(day, date_from_ymd(2024, 5, 3));
+	assert_int_equal(date_parse_log("2024-03-05 00:00:00", 0, &day), 0);
+	assert_int_not_equal(date_parse_log("2024-03-05 09:00", 0, &day), 0);
+	assert_int_not_equal(date_parse_log("2024/13/05", 0, &day), 0);
+	assert_int_equal(time_parse_log("3/5/2024 1:30 PM", 0, &c), 0);
+	assert_true(c.has_date && c.day == date_from_ymd(2024, 3, 5));
+	assert_int_equal(c.secs, 13 * 3600 + 30 * 60);
+	assert_int_not_equal(time_parse_log("3/5/2024 13:30 PM", 0, &c), 0);
+}
+
 int
 main(void)
 {
@@ -92,6 +132,7 @@ main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_exported),
 	};
 
 	return cmocka_run_group_tests_name("date", tests, NULL, NULL);
