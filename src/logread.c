@@ -19,29 +19,39 @@
 #include "output.h"
 #include "strutil.h"
 
-/* Header names practice systems export, normalized (see norm()). */
+/*
+ * Header names practice systems export (CentralReach, SimplePractice,
+ * TherapyNotes, AlohaABA, Rethink, Excel reports), normalized (see
+ * norm(): camel case is split, so DateOfService is "date of service"),
+ * the most specific first: when two headers claim one column, the one
+ * named earlier here wins ("client id" over "client"), with a note.
+ */
 static const char *const aliases[COL_COUNT] = {
-	"patient|patient id|patientid|client|client id|clientid|member id|mrn|"
-	    "client name|patient name",
-	"date|date of service|dos|service date|session date|appointment date|"
-	    "visit date",
-	"start|start time|starttime|time in|begin|begin time|from|session start",
-	"end|end time|endtime|time out|stop|stop time|to|session end",
-	"minutes|mins|duration|duration minutes|duration (minutes)|"
-	    "duration (mins)|total minutes|length",
-	"code|cpt|cpt code|service code|procedure code|procedure|billing code|"
-	    "service",
+	"client id|patient id|member id|mrn|client number|patient number|"
+	    "client code|patient|client|client name|patient name|individual",
+	"date of service|dos|service date|session date|appointment date|"
+	    "appt date|visit date|date",
+	"start time|time from|time worked from|appt start|appointment start|"
+	    "session start|time in|begin time|start|begin|from",
+	"end time|time to|time worked to|appt end|appointment end|session end|"
+	    "time out|stop time|end|stop|to",
+	"minutes|duration minutes|duration (minutes)|duration (mins)|"
+	    "duration (min)|total minutes|total time|mins|duration|length|"
+	    "time worked",
+	"procedure code|cpt code|hcpcs code|service code|billing code|hcpcs|"
+	    "cpt|code|procedure|service",
 	"technicians|techs|technician count|number of technicians|tech count|"
 	    "staff count",
 	"participants|group size|number of participants|participant count|"
 	    "attendees",
-	"payer|payor|insurance|insurer|funder|funding source|insurance company",
-	"provider|rendering provider|provider id|rendering provider id|staff|"
-	    "clinician|therapist",
-	"encounter|encounter id|encounterid|appointment id|appointmentid|"
-	    "appt id|visit id|session id|service id|claim line id",
-	"status|appointment status|appt status|session status|visit status|"
-	    "attendance|attendance status",
+	"payor name|payer name|payor|payer|insurance company|insurance|insurer|"
+	    "funder|funding source",
+	"rendering provider|rendering provider id|provider id|provider|"
+	    "clinician|therapist|staff|staff name|employee",
+	"encounter id|appointment id|appt id|visit id|session id|service id|"
+	    "claim line id|encounter|id",
+	"appointment status|appt status|session status|visit status|"
+	    "attendance status|attendance|status",
 };
 
 /*
@@ -100,66 +110,82 @@ struct file {
 	char			**skip;		/* skip_status, normalized */
 };
 
-/* Lower case, '_' '-' '.' as blanks, blanks collapsed and trimmed. */
+/*
+ * Lower case, '_' '-' '.' as blanks, blanks collapsed and trimmed, and a
+ * blank where camel case starts a word (DateOfService, PayorName,
+ * ClientID: "date of service", "payor name", "client id").
+ */
 static char *
 norm(const char *s, size_t n)
 {
-	char *o = xmalloc(n + 1), *p = o;
+	char *o = xmalloc(2 * n + 1), *p = o;
 	size_t i;
 	int blank = 0;
+	unsigned char c, prev = 0;
 
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
+		c = (unsigned char)s[i];
 		if (c == '_' || c == '-' || c == '.' || c == ' ' || c == '\t') {
 			blank = p != o;
+			prev = c;
 			continue;
 		}
+		if (isupper(c) && (islower(prev) || isdigit(prev)) && p != o)
+			blank = 1;
 		if (blank)
 			*p++ = ' ';
 		blank = 0;
 		*p++ = (char)tolower(c);
+		prev = c;
 	}
 	*p = '\0';
 	return o;
 }
 
+/* The place of h in a '|' list of names, or -1. */
 static int
-alias_of(const char *h, const char *list)
+alias_rank(const char *h, const char *list)
 {
 	const char *p = list, *e;
 	size_t n = strlen(h);
+	int rank = 0;
 
-	for (;;) {
+	for (;; rank++) {
 		e = strchr(p, '|');
 		if (e == NULL)
 			e = p + strlen(p);
 		if ((size_t)(e - p) == n && memcmp(p, h, n) == 0)
-			return 1;
+			return rank;
 		if (*e == '\0')
-			return 0;
+			return -1;
 		p = e + 1;
 	}
 }
 
+/*
+ * The column a (normalized) header names, or -1, with its rank: -1 for a
+ * name of [columns], which always wins, else its place among the aliases.
+ */
 static int
-column_of(const struct rules *r, const char *h)
+column_of(const struct rules *r, const char *h, int *rank)
 {
 	size_t i, j;
 	char *a;
 	int hit;
 
-	for (i = 0; i < COL_COUNT; i++) {
-		if (alias_of(h, aliases[i]))
-			return (int)i;
+	for (i = 0; i < COL_COUNT; i++)
 		for (j = 0; j < r->ncolumns[i]; j++) {
 			a = norm(r->columns[i][j], strlen(r->columns[i][j]));
 			hit = strcmp(a, h) == 0;
 			free(a);
-			if (hit)
+			if (hit) {
+				*rank = -1;
 				return (int)i;
+			}
 		}
-	}
+	for (i = 0; i < COL_COUNT; i++)
+		if ((*rank = alias_rank(h, aliases[i])) >= 0)
+			return (int)i;
 	return -1;
 }
 
@@ -592,45 +618,60 @@ static int
 header(struct file *F, const struct csvrec *rec, char **msg)
 {
 	static const char *const need[] = { "patient", "date", "code" };
+	int ranks[COL_COUNT] = { 0 };
 	size_t i;
 	char *h;
-	int c;
+	int c, rank;
 
 	for (i = 0; i < COL_COUNT; i++)
 		F->col[i] = -1;
 	F->header = copy_fields(rec, &F->nheader);
 	for (i = 0; i < rec->nfields; i++) {
 		h = norm(rec->field[i], rec->len[i]);
-		c = column_of(F->o->rules, h);
+		c = column_of(F->o->rules, h, &rank);
 		free(h);
 		if (c < 0)
 			continue;	/* unknown columns are ignored */
-		if (F->col[c] >= 0) {
+		if (F->col[c] >= 0 && rank == ranks[c]) {
 			*msg = xasprintf("%s:%ld: columns %zu and %zu are both the "
-			    "%s column", F->name, rec->line, (size_t)F->col[c] + 1,
-			    i + 1, rules_column_names[c]);
+			    "%s column; name the one to use in the rules: [columns] "
+			    "%s = NAME", F->name, rec->line, (size_t)F->col[c] + 1,
+			    i + 1, rules_column_names[c], rules_column_names[c]);
 			return -1;
 		}
+		if (F->col[c] >= 0) {
+			/* the more specific name wins, and the choice is noted */
+			size_t win = rank < ranks[c] ? i : (size_t)F->col[c];
+			size_t lose = rank < ranks[c] ? (size_t)F->col[c] : i;
+
+			report_note(F->run->report, "%s: '%.40s' and '%.40s' both name "
+			    "the %s column; '%.40s' is used ([columns] %s chooses)",
+			    F->name, rec->field[lose], rec->field[win],
+			    rules_column_names[c], rec->field[win],
+			    rules_column_names[c]);
+			if (rank >= ranks[c])
+				continue;
+		}
 		F->col[c] = (int)i;
+		ranks[c] = rank;
 	}
 	for (i = 0; i < 3; i++) {
 		c = i == 0 ? COL_PATIENT : i == 1 ? COL_DATE : COL_CODE;
 		if (F->col[c] < 0) {
-			/* name the first few headers that would do */
-			char *names = xstrdup(aliases[c]), *p;
-			int bars = 0;
+			/* the headers it saw, and how to say which is which */
+			char *seen = xstrdup(""), *t;
+			size_t k;
 
-			for (p = names; *p; p++)
-				if (*p == '|' && ++bars == 4) {
-					*p = '\0';
-					break;
-				}
-			for (p = names; *p; p++)
-				if (*p == '|')
-					*p = '/';
-			*msg = xasprintf("%s:%ld: no %s column (a header named %s, "
-			    "...)", F->name, rec->line, need[i], names);
-			free(names);
+			for (k = 0; k < rec->nfields && k < 8; k++) {
+				t = xasprintf("%s%s'%.30s'", seen, k ? ", " : "",
+				    rec->field[k]);
+				free(seen);
+				seen = t;
+			}
+			*msg = xasprintf("%s:%ld: no %s column among %s%s (name it in "
+			    "the rules: [columns] %s = NAME)", F->name, rec->line,
+			    need[i], seen, rec->nfields > 8 ? ", ..." : "", need[i]);
+			free(seen);
 			return -2;
 		}
 	}
