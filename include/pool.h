@@ -36,6 +36,7 @@ struct session {
 	const char			*end_text;
 	int				 notes;		/* enum session_note bits */
 	int				 alone;		/* pooled with nothing */
+	const char			*modifiers;	/* ':'-joined, or NULL */
 };
 
 /* Called for an add-on session rejected when the pools are billed. */

@@ -27,6 +27,9 @@ struct report_line {
 	size_t			 nwarnings;
 	char			*start, *end, *source;	/* --by session; else NULL */
 	long			 order;		/* ties keep the order of addition */
+	const char		*provider;	/* "" or its rendering provider */
+	const char		*payer;		/* "" or the payer it bills by */
+	const char		*modifiers;	/* "" or ':'-joined */
 	const char		*file;		/* its first session's, borrowed; */
 	long			 line;		/* NULL and 0 for calc */
 };

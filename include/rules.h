@@ -44,6 +44,7 @@ struct rules_family {
 	struct rules_round	 round;
 	int			 min_technicians;	/* 0: no check */
 	int			 max_participants;	/* 0: no check */
+	int			 pool_by;	/* enum pool_by or UNSET: [rounding]'s */
 	char			*description;
 };
 
@@ -56,13 +57,15 @@ struct rules_payer {
 };
 
 enum aggregate { AGG_DAY, AGG_SESSION };
+/* A pool per rendering provider (a claim line each), or per patient. */
+enum pool_by { POOL_PROVIDER, POOL_PATIENT };
 enum date_order { ORDER_MDY, ORDER_DMY };
 
 /* The columns of an encounter log, in SPEC §5 order. */
 enum column {
 	COL_PATIENT, COL_DATE, COL_START, COL_END, COL_MINUTES, COL_CODE,
 	COL_TECHNICIANS, COL_PARTICIPANTS, COL_PAYER, COL_PROVIDER,
-	COL_ENCOUNTER, COL_STATUS, COL_COUNT
+	COL_ENCOUNTER, COL_STATUS, COL_MODIFIERS, COL_COUNT
 };
 extern const char *const rules_column_names[COL_COUNT];
 
@@ -78,6 +81,7 @@ struct rules {
 	int			 mode;		/* [rounding]; never UNSET once loaded */
 	int			 aggregate;
 	int			 mue;
+	int			 pool_by;	/* enum pool_by */
 	struct rules_family	*families;
 	size_t			 nfamilies;
 	struct rules_payer	*payers;
@@ -125,6 +129,8 @@ const char	*rules_code_spelling(const struct rules *, const char *code);
 /* Resolve a family for a payer (NULL: none) into plain numbers. */
 void		 rules_resolve(const struct rules *, const struct rules_family *,
 	    const char *payer, struct rule *out);
+/* How a family's sessions are pooled: per provider or per patient. */
+enum pool_by	 rules_pool_by(const struct rules *, const struct rules_family *);
 /* The aggregation in force for a payer (NULL: none). */
 enum aggregate	 rules_aggregate(const struct rules *, const char *payer);
 /* Print as a rules file that loads back to the same rules. */

@@ -52,6 +52,7 @@ static const char *const aliases[COL_COUNT] = {
 	    "claim line id|encounter|id",
 	"appointment status|appt status|session status|visit status|"
 	    "attendance status|attendance|status",
+	"modifiers|modifier|modifier 1|mod|mods",
 };
 
 /*
@@ -305,6 +306,32 @@ repeated(struct file *F, const struct csvrec *rec, const char *encounter)
 			    "a field-for-field repeat of", other, s->line);
 	}
 	return 1;
+}
+
+/*
+ * Modifiers as exports write them ("HN", "HN-59", "HN, 59"), appended to
+ * buf ':'-joined (at most size bytes, 4 characters each).
+ */
+static void
+join_modifiers(char *buf, size_t size, const char *s)
+{
+	size_t at = strlen(buf), n;
+	const char *b;
+
+	while (*s) {
+		while (*s && strchr(" ,:;-/", *s))
+			s++;
+		for (b = s; *s && !strchr(" ,:;-/", *s); s++)
+			;
+		n = (size_t)(s - b);
+		if (n == 0 || n > 4 || at + n + 2 > size)
+			continue;
+		if (at > 0)
+			buf[at++] = ':';
+		memcpy(buf + at, b, n);
+		at += n;
+		buf[at] = '\0';
+	}
 }
 
 /* Does a field of the row hold the word "total" (Total, TOTALS:, Grand Total)? */
@@ -764,6 +791,7 @@ row(struct file *F, const struct csvrec *rec)
 	long long n = 0;
 	const char *err;
 	int i, day = 0, sday, dmy = o->rules->date_order == ORDER_DMY;
+	char mods[64];
 	long ssecs, dur;
 
 	F->run->report->records++;
@@ -839,8 +867,12 @@ row(struct file *F, const struct csvrec *rec)
 		/* a code with modifiers, as exports write it: 97153-HN, 97153 HN */
 		char *m = strpbrk(v[COL_CODE], "- :");
 
-		if (m != NULL && m > v[COL_CODE])
-			*m = '\0';
+		mods[0] = '\0';
+		if (m != NULL && m > v[COL_CODE]) {
+			*m++ = '\0';
+			join_modifiers(mods, sizeof(mods), m);
+		}
+		join_modifiers(mods, sizeof(mods), v[COL_MODIFIERS]);
 	}
 	if ((why = family(F, v[COL_CODE], day, &fam)) != NULL) {
 		char *t = xasprintf("code: %s", why + strlen("code "));
@@ -976,6 +1008,7 @@ row(struct file *F, const struct csvrec *rec)
 	s.family = fam;
 	s.payer = o->payer ? o->payer : v[COL_PAYER];
 	s.provider = v[COL_PROVIDER];
+	s.modifiers = mods;
 	s.file = F->name;
 	s.line = rec->line;
 	src = NULL;

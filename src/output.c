@@ -178,8 +178,8 @@ write_sv(const struct report *r, enum format f, FILE *fp)
 	char sep = f == FMT_TSV ? '\t' : ',', d[DATE_BUFSZ];
 	size_t i, j;
 
-	fprintf(fp, "patient%cdate%cfamily%cminutes%ccode%cunits", sep, sep, sep,
-	    sep, sep);
+	fprintf(fp, "patient%cdate%cfamily%cminutes%ccode%cunits%cprovider%cpayer"
+	    "%cmodifiers", sep, sep, sep, sep, sep, sep, sep, sep);
 	if (r->by_session)
 		fprintf(fp, "%cstart%cend%csource", sep, sep, sep);
 	fputc('\n', fp);
@@ -191,7 +191,12 @@ write_sv(const struct report *r, enum format f, FILE *fp)
 			output_field(fp, l->family, f);
 			fprintf(fp, "%c%ld%c", sep, l->minutes, sep);
 			output_field(fp, l->codes[j].code, f);
-			fprintf(fp, "%c%d", sep, l->codes[j].units);
+			fprintf(fp, "%c%d%c", sep, l->codes[j].units, sep);
+			output_field(fp, l->provider, f);
+			fputc(sep, fp);
+			output_field(fp, l->payer, f);
+			fputc(sep, fp);
+			output_field(fp, l->modifiers, f);
 			if (r->by_session) {
 				fputc(sep, fp);
 				output_field(fp, l->start ? l->start : "", f);
@@ -224,6 +229,12 @@ write_json(const struct report *r, FILE *fp)
 		json_object_set_new(line, "date",
 		    output_json_string(date_format(l->date, d)));
 		json_object_set_new(line, "family", output_json_string(l->family));
+		json_object_set_new(line, "provider", *l->provider ?
+		    output_json_string(l->provider) : json_null());
+		json_object_set_new(line, "payer", *l->payer ?
+		    output_json_string(l->payer) : json_null());
+		json_object_set_new(line, "modifiers", *l->modifiers ?
+		    output_json_string(l->modifiers) : json_null());
 		json_object_set_new(line, "minutes", json_integer(l->minutes));
 		codes = json_array();
 		for (k = 0; k < l->ncodes; k++) {
@@ -331,15 +342,23 @@ static void
 write_table(const struct report *r, FILE *fp)
 {
 	const struct report_line *l;
-	int wp = 7, wf = 6, wb = 6, patients = 0;
+	int wp = 7, wf = 6, wb = 6, wv = 8, wy = 5, wm = 9, patients = 0;
+	int provs = 0, payers = 0, mods = 0;
 	char d[DATE_BUFSZ], *b, next[32];
 	struct total *t;
 	size_t i, k, nt;
 
+	/* provider, payer and modifiers columns where a line has one */
 	for (i = 0; i < r->nlines; i++) {
 		l = &r->lines[i];
 		if (*l->patient)
 			patients = 1;
+		provs |= *l->provider != '\0';
+		payers |= *l->payer != '\0';
+		mods |= *l->modifiers != '\0';
+		wv = width(l->provider, wv);
+		wy = width(l->payer, wy);
+		wm = width(l->modifiers, wm);
 		wp = width(l->patient, wp);
 		wf = width(l->family, wf);
 		b = billed(l);
@@ -349,8 +368,15 @@ write_table(const struct report *r, FILE *fp)
 	if (r->nlines > 0) {
 		if (patients)
 			fprintf(fp, "%-*s  ", wp, "PATIENT");
-		fprintf(fp, "%-10s  %-*s  %7s  %-*s  %s\n", "DATE", wf, "FAMILY",
-		    "MINUTES", wb, "BILLED", "NEXT UNIT");
+		fprintf(fp, "%-10s  %-*s  ", "DATE", wf, "FAMILY");
+		if (provs)
+			fprintf(fp, "%-*s  ", wv, "PROVIDER");
+		if (payers)
+			fprintf(fp, "%-*s  ", wy, "PAYER");
+		if (mods)
+			fprintf(fp, "%-*s  ", wm, "MODIFIERS");
+		fprintf(fp, "%7s  %-*s  %s\n", "MINUTES", wb, "BILLED",
+		    "NEXT UNIT");
 	}
 	for (i = 0; i < r->nlines; i++) {
 		l = &r->lines[i];
@@ -364,9 +390,15 @@ write_table(const struct report *r, FILE *fp)
 			snprintf(next, sizeof(next), "-");
 		if (patients)
 			fprintf(fp, "%-*s  ", wp, l->patient);
-		fprintf(fp, "%-10s  %-*s  %7ld  %-*s  %s\n",
-		    date_format(l->date, d), wf, l->family, l->minutes, wb, b,
-		    next);
+		fprintf(fp, "%-10s  %-*s  ", date_format(l->date, d), wf,
+		    l->family);
+		if (provs)
+			fprintf(fp, "%-*s  ", wv, l->provider);
+		if (payers)
+			fprintf(fp, "%-*s  ", wy, l->payer);
+		if (mods)
+			fprintf(fp, "%-*s  ", wm, l->modifiers);
+		fprintf(fp, "%7ld  %-*s  %s\n", l->minutes, wb, b, next);
 		free(b);
 		for (k = 0; k < l->nwarnings; k++)
 			fprintf(fp, "%*s  ! %s\n", patients ? wp + 12 : 10, "",

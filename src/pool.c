@@ -30,6 +30,10 @@ struct entry {
 	int				 date;
 	const struct rules_family	*fam;
 	const char			*payer;		/* interned */
+	const char			*kprov;	/* interned: the provider of a
+						   provider's pool; NULL per patient */
+	const char			*prov1;	/* interned: its first provider */
+	const char			*mods;	/* interned: modifiers, ':'-joined */
 	const char			*file;		/* interned: its first session's */
 	long				 line;
 	unsigned long			 seq;	/* 0, or the session's number */
@@ -101,13 +105,15 @@ struct pool {
 };
 
 static uint64_t
-key_hash(const char *patient, int date, const void *fam, unsigned long seq)
+key_hash(const char *patient, int date, const void *fam, unsigned long seq,
+    const char *kprov)
 {
 	uint64_t h = 14695981039346656037ULL;
 
 	h = str_fnv(h, patient, strlen(patient) + 1);
 	h = str_fnv(h, &date, sizeof(date));
 	h = str_fnv(h, &fam, sizeof(fam));
+	h = str_fnv(h, &kprov, sizeof(kprov));
 	return str_fnv(h, &seq, sizeof(seq));
 }
 
@@ -280,7 +286,8 @@ interned(const struct pool *p, const char *s)
 }
 
 static struct entry *
-find(struct pool *p, const struct session *s, unsigned long seq)
+find(struct pool *p, const struct session *s, unsigned long seq,
+    const char *kprov)
 {
 	const char *payer = s->payer ? s->payer : "";
 	struct entry *e;
@@ -290,14 +297,14 @@ find(struct pool *p, const struct session *s, unsigned long seq)
 
 	for (i = 0; seq == 0 && i < RECENT; i++)
 		if ((e = p->recent[i]) != NULL && e->date == s->date &&
-		    e->fam == s->family && e->seq == 0 &&
+		    e->fam == s->family && e->seq == 0 && e->kprov == kprov &&
 		    strcmp(e->patient, s->patient) == 0)
 			return e;
-	h = key_hash(s->patient, s->date, s->family, seq);
+	h = key_hash(s->patient, s->date, s->family, seq, kprov);
 	for (j = h & (p->tabsize - 1); (e = p->tab[j].e) != NULL;
 	    j = (j + 1) & (p->tabsize - 1))
 		if (p->tab[j].hash == h && e->date == s->date &&
-		    e->fam == s->family && e->seq == seq &&
+		    e->fam == s->family && e->seq == seq && e->kprov == kprov &&
 		    strcmp(e->patient, s->patient) == 0) {
 			p->recent[p->nextrecent++ % RECENT] = e;
 			return e;
@@ -314,6 +321,7 @@ find(struct pool *p, const struct session *s, unsigned long seq)
 	e->date = s->date;
 	e->fam = s->family;
 	e->payer = intern(p, payer);
+	e->kprov = kprov;
 	e->file = s->file ? intern(p, s->file) : NULL;
 	e->line = s->line;
 	e->seq = seq;
@@ -364,18 +372,59 @@ add_interval(struct entry *en, long long s, long long e)
 	en->iv[lo].e = e;
 }
 
+/* The pool's modifiers gain those of a session not yet among them. */
+static void
+add_modifiers(struct pool *p, struct entry *e, const char *mods)
+{
+	const char *q = mods, *b, *have = e->mods ? e->mods : "", *f;
+	size_t n, k;
+	char *t, *u;
+	int found;
+
+	t = xstrdup(have);
+	while (*q) {
+		while (*q == ':')
+			q++;
+		for (b = q; *q && *q != ':'; q++)
+			;
+		if ((n = (size_t)(q - b)) == 0)
+			continue;
+		/* already there? */
+		found = 0;
+		for (f = t; *f && !found; f += k + (f[k] == ':')) {
+			k = strcspn(f, ":");
+			found = k == n && strncasecmp(f, b, n) == 0;
+		}
+		if (found)
+			continue;
+		u = xasprintf("%s%s%.*s", t, *t ? ":" : "", (int)n, b);
+		free(t);
+		t = u;
+	}
+	if (strcmp(t, have) != 0)
+		e->mods = intern(p, t);
+	free(t);
+}
+
 void
 pool_add(struct pool *p, const struct session *s, void *tag)
 {
-	const char *prov = s->provider ? s->provider : "";
+	const char *prov = s->provider ? s->provider : "", *kprov = NULL;
 	unsigned long seq = 0;
 	struct entry *e;
 
 	if (p->by_session || s->alone ||
 	    rules_aggregate(p->rules, s->payer) == AGG_SESSION)
 		seq = ++p->seq;
-	e = find(p, s, seq);
+	/* each rendering provider's minutes a pool (a claim line) of their own */
+	if (rules_pool_by(p->rules, s->family) == POOL_PROVIDER && *prov)
+		kprov = intern(p, prov);
+	e = find(p, s, seq, kprov);
 	e->alone = s->alone;
+	if (*prov && e->prov1 == NULL)
+		e->prov1 = intern(p, prov);
+	if (s->modifiers && *s->modifiers)
+		add_modifiers(p, e, s->modifiers);
 	/*
 	 * One pool per patient, date of service and family (SPEC §2), so the
 	 * same minutes are never billed twice to two payers: the pool bills
@@ -424,6 +473,9 @@ cmp_entry(const void *a, const void *b)
 		return x->date < y->date ? -1 : 1;
 	if ((c = strcmp(rules_family_label(x->fam),
 	    rules_family_label(y->fam))) != 0)
+		return c;
+	if (x->kprov != y->kprov && (c = strcmp(x->kprov ? x->kprov : "",
+	    y->kprov ? y->kprov : "")) != 0)
 		return c;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
@@ -485,6 +537,11 @@ add_line(struct report *rep, struct entry *e, const struct rule *rule,
 	l->order = order;
 	l->file = e->file;
 	l->line = e->line;
+	/* a provider's pool names its provider; a patient's, its only one */
+	l->provider = e->kprov ? e->kprov : e->nprov == 1 && !e->noprov &&
+	    e->prov1 ? e->prov1 : "";
+	l->payer = e->payer;
+	l->modifiers = e->mods ? e->mods : "";
 	if (e->source) {
 		l->start = xstrdup(e->start_text);
 		l->end = xstrdup(e->end_text);
@@ -583,7 +640,7 @@ unite(struct ivs *u, const struct ival *a, size_t na)
 static int
 same_group(const struct entry *a, const struct entry *b)
 {
-	return a->date == b->date && a->fam == b->fam &&
+	return a->date == b->date && a->fam == b->fam && a->kprov == b->kprov &&
 	    strcmp(a->patient, b->patient) == 0;
 }
 
@@ -613,7 +670,7 @@ dedupe(struct entry **all, size_t n)
 			const struct entry *q = all[g - 1];
 
 			if (q->date == all[i]->date - 1 &&
-			    (q->notes & NOTE_MIDNIGHT) &&
+			    (q->notes & NOTE_MIDNIGHT) && q->kprov == all[i]->kprov &&
 			    strcmp(rules_family_label(q->fam),
 			    rules_family_label(all[i]->fam)) == 0)
 				unite(&prev, q->iv, q->niv);

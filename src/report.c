@@ -24,6 +24,7 @@ report_add(struct report *r, const char *patient, int date,
 	l = &r->lines[r->nlines++];
 	memset(l, 0, sizeof(*l));
 	l->patient = patient ? patient : "";
+	l->provider = l->payer = l->modifiers = "";
 	l->date = date;
 	l->family = family;
 	l->minutes = minutes;
@@ -110,6 +111,8 @@ cmp_rest(const struct report_line *x, const struct report_line *y)
 	int c;
 
 	if ((c = strcmp(x->family, y->family)) != 0)
+		return c;
+	if ((c = strcmp(x->provider, y->provider)) != 0)
 		return c;
 	if (x->start && y->start && (c = strcmp(x->start, y->start)) != 0)
 		return c;

@@ -14,7 +14,7 @@
 
 const char *const rules_column_names[COL_COUNT] = {
 	"patient", "date", "start", "end", "minutes", "code", "technicians",
-	"participants", "payer", "provider", "encounter", "status"
+	"participants", "payer", "provider", "encounter", "status", "modifiers"
 };
 
 const char *const rules_ics_names[ICS_COUNT] = {
@@ -258,6 +258,13 @@ rules_resolve(const struct rules *r, const struct rules_family *f,
 	out->mue = first_set(pa ? pa->mue : UNSET, r->mue, UNSET, MUE_WARN);
 }
 
+enum pool_by
+rules_pool_by(const struct rules *r, const struct rules_family *f)
+{
+	return f->pool_by != UNSET ? (enum pool_by)f->pool_by :
+	    (enum pool_by)r->pool_by;
+}
+
 enum aggregate
 rules_aggregate(const struct rules *r, const char *payer)
 {
@@ -364,6 +371,9 @@ print_family(FILE *fp, const struct rules_family *f)
 	print_round(fp, &f->round);
 	if (f->min_technicians)
 		fprintf(fp, "min_technicians = %d\n", f->min_technicians);
+	if (f->pool_by != UNSET)
+		fprintf(fp, "pool_by = %s\n", f->pool_by == POOL_PATIENT ?
+		    "patient" : "provider");
 	if (f->max_participants)
 		fprintf(fp, "max_participants = %d\n", f->max_participants);
 	if (f->description)
@@ -382,6 +392,8 @@ rules_print(const struct rules *r, FILE *fp)
 	fprintf(fp, "mode = %s\n", mode_names[r->mode]);
 	fprintf(fp, "aggregate = %s\n", r->aggregate == AGG_DAY ? "day" : "session");
 	fprintf(fp, "mue = %s\n", r->mue == MUE_WARN ? "warn" : "cap");
+	fprintf(fp, "pool_by = %s\n", r->pool_by == POOL_PATIENT ? "patient" :
+	    "provider");
 	for (i = 0; i < r->nfamilies; i++)
 		print_family(fp, &r->families[i]);
 	for (i = 0; i < r->npayers; i++) {

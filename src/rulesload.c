@@ -45,6 +45,7 @@ const struct rules_key rules_keys[] = {
 	{ "rounding", "mode", "midpoint | half | full | any | threshold" },
 	{ "rounding", "aggregate", "day | session" },
 	{ "rounding", "mue", "warn | cap" },
+	{ "rounding", "pool_by", "provider | patient" },
 	{ "family", "kind", "additional | each | range | untimed | addon" },
 	{ "family", "base", "CODE MINUTES" },
 	{ "family", "addon", "CODE MINUTES" },
@@ -56,6 +57,7 @@ const struct rules_key rules_keys[] = {
 	{ "family", "base_threshold", "MINUTES" },
 	{ "family", "addon_threshold", "MINUTES" },
 	{ "family", "min_technicians", "N" },
+	{ "family", "pool_by", "provider | patient" },
 	{ "family", "max_participants", "N" },
 	{ "family", "max_units_per_day", "N | CODE N, ..." },
 	{ "family", "description", "TEXT" },
@@ -83,6 +85,7 @@ const struct rules_key rules_keys[] = {
 	{ "columns", "provider", "NAME, ..." },
 	{ "columns", "encounter", "NAME, ..." },
 	{ "columns", "status", "NAME, ..." },
+	{ "columns", "modifiers", "NAME, ..." },
 	{ "ics", "code", "PROPERTY, ..." },
 	{ "ics", "patient", "PROPERTY, ..." },
 	{ "ics", "technicians", "PROPERTY, ..." },
@@ -327,6 +330,7 @@ static const char *const kind_words[] = { "additional", "each", "range",
 static const char *const agg_words[] = { "day", "session" };
 static const char *const mue_words[] = { "warn", "cap" };
 static const char *const order_words[] = { "mdy", "dmy" };
+static const char *const poolby_words[] = { "provider", "patient" };
 
 static int
 get_word(struct loader *L, const char *sect, const char *key, const char *v,
@@ -678,6 +682,10 @@ rounding_key(struct loader *L, const char *sect, const char *key,
 		if ((w = get_word(L, sect, key, v, mue_words, 2, "mue policy")) !=
 		    UNSET)
 			r->mue = w;
+	} else if (strcmp(key, "pool_by") == 0) {
+		if ((w = get_word(L, sect, key, v, poolby_words, 2, "pooling")) !=
+		    UNSET)
+			r->pool_by = w;
 	}
 }
 
@@ -730,6 +738,8 @@ family_key(struct loader *L, const char *sect, const char *key, const char *v,
 	else if (strcmp(key, "min_technicians") == 0)
 		f->min_technicians = get_int(L, sect, key, v, 1, 100,
 		    "min_technicians");
+	else if (strcmp(key, "pool_by") == 0)
+		f->pool_by = get_word(L, sect, key, v, poolby_words, 2, "pooling");
 	else if (strcmp(key, "max_participants") == 0)
 		f->max_participants = get_int(L, sect, key, v, 1, 1000,
 		    "max_participants");
@@ -944,6 +954,7 @@ load_family(struct loader *L, const char *sect)
 	    sizeof(*r->families));
 	f = &r->families[r->nfamilies++];
 	memset(f, 0, sizeof(*f));
+	f->pool_by = UNSET;
 	round_init(&f->round);
 	f->from = DATE_OPEN_START;
 	f->to = DATE_OPEN_END;
@@ -1365,6 +1376,7 @@ set_defaults(struct rules *r)
 
 	r->mode = MODE_MIDPOINT;
 	r->aggregate = AGG_DAY;
+	r->pool_by = POOL_PROVIDER;
 	r->mue = MUE_WARN;
 	r->date_order = ORDER_MDY;
 	r->ics_horizon_days = 365;
