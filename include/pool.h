@@ -37,6 +37,9 @@ struct session {
 	int				 notes;		/* enum session_note bits */
 	int				 alone;		/* pooled with nothing */
 	const char			*modifiers;	/* ':'-joined, or NULL */
+	int				 has_units;	/* the export's own units: */
+	long				 units;		/* so many of */
+	const char			*units_code;	/* this code (the rules') */
 };
 
 /* Called for an add-on session rejected when the pools are billed. */

@@ -34,6 +34,17 @@ struct report_line {
 	long			 line;		/* NULL and 0 for calc */
 };
 
+/* A pool whose export units differ from the rules' (SPEC §5). */
+struct report_discrepancy {
+	char	*file;
+	long	 line;			/* the pool's first row */
+	long	 rows;			/* rows of the pool that said */
+	char	*code;
+	long	 export_units, rules_units;
+	int	 date;
+	char	*patient;
+};
+
 struct report_reject {
 	char	*file;
 	long	 line;			/* 0: no line (a command-line record) */
@@ -58,6 +69,8 @@ struct report {
 	int			 by_date;	/* table: days first (calendars) */
 	char			**notes;	/* about the run as a whole */
 	size_t			 nnotes;
+	struct report_discrepancy *disc;
+	size_t			 ndisc;
 };
 
 /* Add a line; borrows patient, copies the units result's codes. */
@@ -67,6 +80,9 @@ void	report_warn(struct report_line *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	report_reject(struct report *, const char *file, long line,
 	    const char *, ...) __attribute__((format(printf, 4, 5)));
+/* The export's units for code differ from the rules' on line l. */
+void	report_discrepancy(struct report *, const struct report_line *,
+	    const char *code, long export_units, long rules_units, long rows);
 /* A note about the whole run (a series cut at the horizon, ...). */
 void	report_note(struct report *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

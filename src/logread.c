@@ -53,6 +53,8 @@ static const char *const aliases[COL_COUNT] = {
 	"appointment status|appt status|session status|visit status|"
 	    "attendance status|attendance|status",
 	"modifiers|modifier|modifier 1|mod|mods",
+	"units of service|units billed|billed units|unit count|units|qty|"
+	    "quantity",
 };
 
 /*
@@ -1009,6 +1011,19 @@ row(struct file *F, const struct csvrec *rec)
 	s.payer = o->payer ? o->payer : v[COL_PAYER];
 	s.provider = v[COL_PROVIDER];
 	s.modifiers = mods;
+	if (*v[COL_UNITS] != '\0') {
+		/* what the practice system billed, reconciled per pool */
+		if (str_toint(v[COL_UNITS], 0, 100000, &n, &err) != 0) {
+			char *t = shorten(v[COL_UNITS]);
+
+			why = xasprintf("units: '%s' is not a whole number", t);
+			free(t);
+			goto out;
+		}
+		s.has_units = 1;
+		s.units = (long)n;
+		s.units_code = rules_code_spelling(o->rules, v[COL_CODE]);
+	}
 	s.file = F->name;
 	s.line = rec->line;
 	src = NULL;

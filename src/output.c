@@ -304,6 +304,29 @@ write_json(const struct report *r, FILE *fp)
 	for (i = 0; i < r->nnotes; i++)
 		json_array_append_new(warn, output_json_string(r->notes[i]));
 	json_object_set_new(root, "notes", warn);
+	if (r->ndisc > 0) {
+		json_t *disc = json_array();
+
+		for (i = 0; i < r->ndisc; i++) {
+			j = json_object();
+			json_object_set_new(j, "file",
+			    output_json_string(r->disc[i].file));
+			json_object_set_new(j, "line", json_integer(r->disc[i].line));
+			json_object_set_new(j, "rows", json_integer(r->disc[i].rows));
+			json_object_set_new(j, "patient", *r->disc[i].patient ?
+			    output_json_string(r->disc[i].patient) : json_null());
+			json_object_set_new(j, "date", output_json_string(
+			    date_format(r->disc[i].date, d)));
+			json_object_set_new(j, "code",
+			    output_json_string(r->disc[i].code));
+			json_object_set_new(j, "export_units",
+			    json_integer(r->disc[i].export_units));
+			json_object_set_new(j, "rules_units",
+			    json_integer(r->disc[i].rules_units));
+			json_array_append_new(disc, j);
+		}
+		json_object_set_new(root, "discrepancies", disc);
+	}
 
 	json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 	    JSON_ENSURE_ASCII);

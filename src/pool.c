@@ -25,6 +25,12 @@ struct addon {
 	long	 seconds;
 };
 
+/* What the export's own units column says of a code, for reconciling. */
+struct xunits {
+	const char	*code;		/* the rules' spelling */
+	long		 units;
+};
+
 struct entry {
 	const char			*patient;	/* interned */
 	int				 date;
@@ -34,6 +40,9 @@ struct entry {
 						   provider's pool; NULL per patient */
 	const char			*prov1;	/* interned: its first provider */
 	const char			*mods;	/* interned: modifiers, ':'-joined */
+	struct xunits			*xu;	/* the export's units, per code */
+	size_t				 nxu;
+	long				 xrows;	/* rows that said how many */
 	const char			*file;		/* interned: its first session's */
 	long				 line;
 	unsigned long			 seq;	/* 0, or the session's number */
@@ -425,6 +434,19 @@ pool_add(struct pool *p, const struct session *s, void *tag)
 		e->prov1 = intern(p, prov);
 	if (s->modifiers && *s->modifiers)
 		add_modifiers(p, e, s->modifiers);
+	if (s->has_units) {
+		size_t k;
+
+		for (k = 0; k < e->nxu && e->xu[k].code != s->units_code; k++)
+			;
+		if (k == e->nxu) {
+			e->xu = xreallocarray(e->xu, e->nxu + 1, sizeof(*e->xu));
+			e->xu[e->nxu].code = s->units_code;
+			e->xu[e->nxu++].units = 0;
+		}
+		e->xu[k].units += s->units;
+		e->xrows++;
+	}
 	/*
 	 * One pool per patient, date of service and family (SPEC §2), so the
 	 * same minutes are never billed twice to two payers: the pool bills
@@ -524,6 +546,47 @@ span_text(long long secs, char *buf)
 	return buf;
 }
 
+/*
+ * The export's own units against the rules' (SPEC §5): each code whose
+ * sum over the pool's rows differs is a warning on the line and a
+ * discrepancy of the report.
+ */
+static void
+reconcile(struct report *rep, const struct entry *e, struct report_line *l)
+{
+	const char *code;
+	long said, gave;
+	size_t k, j, n;
+
+	if (e->nxu == 0)
+		return;
+	n = e->nxu + l->ncodes;
+	for (k = 0; k < n; k++) {
+		/* the codes the export names, then those only the rules bill */
+		if (k < e->nxu) {
+			code = e->xu[k].code;
+			said = e->xu[k].units;
+		} else {
+			code = l->codes[k - e->nxu].code;
+			for (j = 0; j < e->nxu && strcasecmp(e->xu[j].code, code); j++)
+				;
+			if (j < e->nxu)
+				continue;
+			said = 0;
+		}
+		gave = 0;
+		for (j = 0; j < l->ncodes; j++)
+			if (strcasecmp(l->codes[j].code, code) == 0)
+				gave = l->codes[j].units;
+		if (said == gave)
+			continue;
+		report_warn(l, "the export says %ld unit%s of %s, the rules give "
+		    "%ld (%ld row%s)", said, said == 1 ? "" : "s", code, gave,
+		    e->xrows, e->xrows == 1 ? "" : "s");
+		report_discrepancy(rep, l, code, said, gave, e->xrows);
+	}
+}
+
 static void
 add_line(struct report *rep, struct entry *e, const struct rule *rule,
     long minutes, long order)
@@ -569,6 +632,7 @@ add_line(struct report *rep, struct entry *e, const struct rule *rule,
 	if (e->notes & NOTE_TWICE)
 		report_warn(l, "a wall time that happens twice (daylight saving "
 		    "ends) was taken as its first occurrence");
+	reconcile(rep, e, l);
 	for (i = 0; i < l->ncodes; i++) {
 		if (l->codes[i].over == 0)
 			continue;
@@ -785,6 +849,7 @@ pool_free(struct pool *p)
 	for (i = 0; i < p->n; i++) {
 		e = p->all[i];
 		free(e->iv);
+		free(e->xu);
 		for (j = 0; j < e->nadds; j++) {
 			free(e->adds[j].provider);
 			if (e->adds[j].tag)

@@ -73,6 +73,24 @@ report_reject(struct report *r, const char *file, long line, const char *fmt,
 }
 
 void
+report_discrepancy(struct report *r, const struct report_line *l,
+    const char *code, long export_units, long rules_units, long rows)
+{
+	struct report_discrepancy *d;
+
+	r->disc = xreallocarray(r->disc, r->ndisc + 1, sizeof(*r->disc));
+	d = &r->disc[r->ndisc++];
+	d->file = xstrdup(l->file ? l->file : "");
+	d->line = l->line;
+	d->rows = rows;
+	d->code = xstrdup(code);
+	d->export_units = export_units;
+	d->rules_units = rules_units;
+	d->date = l->date;
+	d->patient = xstrdup(l->patient);
+}
+
+void
 report_note(struct report *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -176,5 +194,11 @@ report_free(struct report *r)
 	for (i = 0; i < r->nnotes; i++)
 		free(r->notes[i]);
 	free(r->notes);
+	for (i = 0; i < r->ndisc; i++) {
+		free(r->disc[i].file);
+		free(r->disc[i].code);
+		free(r->disc[i].patient);
+	}
+	free(r->disc);
 	memset(r, 0, sizeof(*r));
 }

@@ -14,7 +14,8 @@
 
 const char *const rules_column_names[COL_COUNT] = {
 	"patient", "date", "start", "end", "minutes", "code", "technicians",
-	"participants", "payer", "provider", "encounter", "status", "modifiers"
+	"participants", "payer", "provider", "encounter", "status", "modifiers",
+	"units"
 };
 
 const char *const rules_ics_names[ICS_COUNT] = {

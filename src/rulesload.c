@@ -86,6 +86,7 @@ const struct rules_key rules_keys[] = {
 	{ "columns", "encounter", "NAME, ..." },
 	{ "columns", "status", "NAME, ..." },
 	{ "columns", "modifiers", "NAME, ..." },
+	{ "columns", "units", "NAME, ..." },
 	{ "ics", "code", "PROPERTY, ..." },
 	{ "ics", "patient", "PROPERTY, ..." },
 	{ "ics", "technicians", "PROPERTY, ..." },
