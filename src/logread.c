@@ -49,7 +49,7 @@ static const char *const aliases[COL_COUNT] = {
 	"rendering provider|rendering provider id|provider id|provider|"
 	    "clinician|therapist|staff|staff name|employee",
 	"encounter id|appointment id|appt id|visit id|session id|service id|"
-	    "claim line id|encounter|id",
+	    "claim line id|encounter",
 	"appointment status|appt status|session status|visit status|"
 	    "attendance status|attendance|status",
 	"modifiers|modifier|modifier 1|mod|mods",
