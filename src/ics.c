@@ -518,6 +518,52 @@ code_in_words(const struct rules *r, const char *s)
 	return NULL;
 }
 
+/*
+ * The modifiers written onto a code in the [ics] code properties, as
+ * "97153-HN" or "97153:HN:59" (two letters or digits each, after '-' or
+ * ':'), ':'-joined into buf of size bytes; "" when none.
+ */
+static const char *
+code_modifiers(struct reader *R, icalcomponent *c, const char *code,
+    char *buf, size_t size)
+{
+	const struct rules *r = R->o->rules;
+	icalproperty *p;
+	const char *v, *pn, *q;
+	size_t i, n = strlen(code), at = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < r->nics[ICS_CODE] && at == 0; i++)
+		for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY);
+		    p && at == 0; p = icalcomponent_get_next_property(c,
+		    ICAL_ANY_PROPERTY)) {
+			pn = icalproperty_isa(p) == ICAL_X_PROPERTY ?
+			    icalproperty_get_x_name(p) :
+			    icalproperty_get_property_name(p);
+			if (pn == NULL || strcasecmp(pn, r->ics[ICS_CODE][i]) != 0 ||
+			    (v = icalproperty_get_value_as_string(p)) == NULL)
+				continue;
+			for (q = v; (q = strcasestr(q, code)) != NULL; q += n) {
+				if ((q > v && isalnum((unsigned char)q[-1])) ||
+				    isalnum((unsigned char)q[n]))
+					continue;
+				for (q += n; (*q == '-' || *q == ':') &&
+				    isalnum((unsigned char)q[1]) &&
+				    isalnum((unsigned char)q[2]) &&
+				    !isalnum((unsigned char)q[3]) && at + 4 < size;
+				    q += 3) {
+					if (at > 0)
+						buf[at++] = ':';
+					buf[at++] = (char)toupper((unsigned char)q[1]);
+					buf[at++] = (char)toupper((unsigned char)q[2]);
+					buf[at] = '\0';
+				}
+				break;
+			}
+		}
+	return buf;
+}
+
 /* The first value of the properties named, in order; NULL when none. */
 static char *
 property(struct reader *R, icalcomponent *c, char **names, size_t n,
@@ -915,7 +961,7 @@ bill(struct reader *R, struct ev *e, const struct insts *in,
 	const struct rules_family *fam = NULL;
 	struct session s;
 	char *code, *patient, *techs, *payer, *prov, *why = NULL, *fwhy;
-	char st[32], et[32], *first = NULL, *like;
+	char st[32], et[32], *first = NULL, *like, mods[32] = "";
 	long long n = 0;
 	const char *err;
 	size_t i, inwin = 0;
@@ -937,6 +983,8 @@ bill(struct reader *R, struct ev *e, const struct insts *in,
 	 * all ("Team meeting") is no session: not billable, in a note; a
 	 * code-like word that is not in the rules is a likely typo.
 	 */
+	if (code != NULL)
+		code_modifiers(R, e->c, code, mods, sizeof(mods));
 	if (code == NULL && (like = code_like_in(R, e->c)) == NULL)
 		nocode = 1;
 	else if (code == NULL) {
@@ -991,6 +1039,7 @@ bill(struct reader *R, struct ev *e, const struct insts *in,
 		s.seconds = (long)(s.end - s.start);
 		s.payer = o->payer ? o->payer : payer;
 		s.provider = prov;
+		s.modifiers = mods;
 		s.source = e->uid;
 		s.file = R->name;
 		s.line = e->line;

@@ -330,8 +330,8 @@ join_modifiers(char *buf, size_t size, const char *s)
 			continue;
 		if (at > 0)
 			buf[at++] = ':';
-		memcpy(buf + at, b, n);
-		at += n;
+		while (b < s)	/* modifiers are written in capitals */
+			buf[at++] = (char)toupper((unsigned char)*b++);
 		buf[at] = '\0';
 	}
 }
