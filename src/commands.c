@@ -25,6 +25,14 @@
 #define TABLE_MINUTES	(8 * 60)
 #define MAX_CALC_MINUTES 100000
 
+/* A note of n things, when there are any: fmt takes n and a plural "s". */
+static void
+count_note(struct report *rep, long n, const char *fmt)
+{
+	if (n > 0)
+		report_note(rep, fmt, n, n == 1 ? "" : "s");
+}
+
 /*
  * Close an output; when an input could not be read (io), a file keeps what
  * it held, and says so.
@@ -516,17 +524,12 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	pool_bill(run.pool, &rep, logread_late_reject, &run);
 	rep.minutes = (long)(run.seconds / 60);
 	rep.outside = run.outside;
-	if (run.totals)
-		report_note(&rep, "%ld row%s of totals (a report's footer) "
-		    "skipped", run.totals, run.totals == 1 ? "" : "s");
-	if (run.skipped)
-		report_note(&rep, "%ld row%s of a status that is not billed "
-		    "(no-show, late cancellation; [log] skip_status) skipped",
-		    run.skipped, run.skipped == 1 ? "" : "s");
-	if (run.repeats)
-		report_note(&rep, "%ld row%s repeating another (the same encounter "
-		    "id, or field for field) counted once", run.repeats,
-		    run.repeats == 1 ? "" : "s");
+	count_note(&rep, run.totals, "%ld row%s of totals (a report's footer) "
+	    "skipped");
+	count_note(&rep, run.skipped, "%ld row%s of a status that is not billed "
+	    "(no-show, late cancellation; [log] skip_status) skipped");
+	count_note(&rep, run.repeats, "%ld row%s repeating another (the same "
+	    "encounter id, or field for field) counted once");
 
 	/* the rejects file is written even under --strict: it is the fix */
 	if (opt->rejects) {
@@ -594,31 +597,21 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 	run.report = &rep;
 	run.pool = pool_new(r, opt->by_session, ics_free_tag);
 	io = each_input(argc, argv, read_ics, &(struct ics_ctx){ &o, &run });
-	if (run.cancelled)
-		report_note(&rep, "%ld cancelled occurrence%s dropped",
-		    run.cancelled, run.cancelled == 1 ? "" : "s");
-	if (run.nocode)
-		report_note(&rep, "%ld occurrence%s with no code-like word (a "
-		    "meeting, a reminder) not billable", run.nocode,
-		    run.nocode == 1 ? "" : "s");
-	if (run.nopatient)
-		report_note(&rep, "%ld occurrence%s without a patient, each billed "
-		    "alone with an empty patient (give --patient, "
-		    "--summary-pattern or [ics] patient)", run.nopatient,
-		    run.nopatient == 1 ? "" : "s");
-	if (run.bare)
-		report_note(&rep, "%ld VEVENT%s outside any VCALENDAR, read as if "
-		    "inside one", run.bare, run.bare == 1 ? "" : "s");
-	if (run.nouid)
-		report_note(&rep, "%ld event%s without a UID, each billed as a "
-		    "series of its own", run.nouid, run.nouid == 1 ? "" : "s");
-	if (run.superseded)
-		report_note(&rep, "%ld event%s superseded by a higher SEQUENCE of "
-		    "the same UID, not billed", run.superseded,
-		    run.superseded == 1 ? "" : "s");
-	if (run.allday)
-		report_note(&rep, "%ld all-day event%s skipped: they have no "
-		    "minutes", run.allday, run.allday == 1 ? "" : "s");
+	/* the counts of what was not billed, each a note where not 0 */
+	count_note(&rep, run.cancelled, "%ld cancelled occurrence%s dropped");
+	count_note(&rep, run.nocode, "%ld occurrence%s with no code-like word "
+	    "(a meeting, a reminder) not billable");
+	count_note(&rep, run.nopatient, "%ld occurrence%s without a patient, each "
+	    "billed alone with an empty patient (give --patient, "
+	    "--summary-pattern or [ics] patient)");
+	count_note(&rep, run.bare, "%ld VEVENT%s outside any VCALENDAR, read as "
+	    "if inside one");
+	count_note(&rep, run.nouid, "%ld event%s without a UID, each billed as a "
+	    "series of its own");
+	count_note(&rep, run.superseded, "%ld event%s superseded by a higher "
+	    "SEQUENCE of the same UID, not billed");
+	count_note(&rep, run.allday, "%ld all-day event%s skipped: they have no "
+	    "minutes");
 	if (run.cut)
 		report_note(&rep, "%ld never-ending series cut at the horizon, "
 		    "%s (horizon_days %d); give --to to choose", run.cut,

@@ -465,32 +465,51 @@ code_like(const char *w, size_t n)
 	    isalpha((unsigned char)w[4]));
 }
 
+/* Where next_code_value is among the values of the [ics] code properties. */
+struct codevals {
+	size_t		 i;		/* the property name */
+	icalproperty	*p;		/* NULL: start that name */
+};
+
+/*
+ * The next value of the properties [ics] reads codes from, in their
+ * order; NULL at the end.  Start with a zeroed struct codevals.
+ */
+static const char *
+next_code_value(struct reader *R, icalcomponent *c, struct codevals *it)
+{
+	const struct rules *r = R->o->rules;
+	const char *pn, *v;
+
+	for (; it->i < r->nics[ICS_CODE]; it->i++, it->p = NULL)
+		while ((it->p = it->p == NULL ?
+		    icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY) :
+		    icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) != NULL) {
+			pn = icalproperty_isa(it->p) == ICAL_X_PROPERTY ?
+			    icalproperty_get_x_name(it->p) :
+			    icalproperty_get_property_name(it->p);
+			if (pn != NULL && strcasecmp(pn, r->ics[ICS_CODE][it->i]) == 0 &&
+			    (v = icalproperty_get_value_as_string(it->p)) != NULL)
+				return v;
+		}
+	return NULL;
+}
+
 /* The first code-like word of the [ics] code properties, or NULL. */
 static char *
 code_like_in(struct reader *R, icalcomponent *c)
 {
-	const struct rules *r = R->o->rules;
-	icalproperty *p;
-	const char *v, *pn, *q, *b;
-	size_t i;
+	struct codevals it = { 0, NULL };
+	const char *v, *q, *b;
 
-	for (i = 0; i < r->nics[ICS_CODE]; i++)
-		for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
-		    p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
-			pn = icalproperty_isa(p) == ICAL_X_PROPERTY ?
-			    icalproperty_get_x_name(p) :
-			    icalproperty_get_property_name(p);
-			if (pn == NULL || strcasecmp(pn, r->ics[ICS_CODE][i]) != 0 ||
-			    (v = icalproperty_get_value_as_string(p)) == NULL)
-				continue;
-			for (q = v; *q; ) {
-				while (*q && !isalnum((unsigned char)*q))
-					q++;
-				for (b = q; isalnum((unsigned char)*q); q++)
-					;
-				if (code_like(b, (size_t)(q - b)))
-					return xstrndup(b, (size_t)(q - b));
-			}
+	while ((v = next_code_value(R, c, &it)) != NULL)
+		for (q = v; *q; ) {
+			while (*q && !isalnum((unsigned char)*q))
+				q++;
+			for (b = q; isalnum((unsigned char)*q); q++)
+				;
+			if (code_like(b, (size_t)(q - b)))
+				return xstrndup(b, (size_t)(q - b));
 		}
 	return NULL;
 }
@@ -527,39 +546,27 @@ static const char *
 code_modifiers(struct reader *R, icalcomponent *c, const char *code,
     char *buf, size_t size)
 {
-	const struct rules *r = R->o->rules;
-	icalproperty *p;
-	const char *v, *pn, *q;
-	size_t i, n = strlen(code), at = 0;
+	struct codevals it = { 0, NULL };
+	const char *v, *q;
+	size_t n = strlen(code), at = 0;
 
 	buf[0] = '\0';
-	for (i = 0; i < r->nics[ICS_CODE] && at == 0; i++)
-		for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY);
-		    p && at == 0; p = icalcomponent_get_next_property(c,
-		    ICAL_ANY_PROPERTY)) {
-			pn = icalproperty_isa(p) == ICAL_X_PROPERTY ?
-			    icalproperty_get_x_name(p) :
-			    icalproperty_get_property_name(p);
-			if (pn == NULL || strcasecmp(pn, r->ics[ICS_CODE][i]) != 0 ||
-			    (v = icalproperty_get_value_as_string(p)) == NULL)
+	while (at == 0 && (v = next_code_value(R, c, &it)) != NULL)
+		for (q = v; (q = strcasestr(q, code)) != NULL; q += n) {
+			if ((q > v && isalnum((unsigned char)q[-1])) ||
+			    isalnum((unsigned char)q[n]))
 				continue;
-			for (q = v; (q = strcasestr(q, code)) != NULL; q += n) {
-				if ((q > v && isalnum((unsigned char)q[-1])) ||
-				    isalnum((unsigned char)q[n]))
-					continue;
-				for (q += n; (*q == '-' || *q == ':') &&
-				    isalnum((unsigned char)q[1]) &&
-				    isalnum((unsigned char)q[2]) &&
-				    !isalnum((unsigned char)q[3]) && at + 4 < size;
-				    q += 3) {
-					if (at > 0)
-						buf[at++] = ':';
-					buf[at++] = (char)toupper((unsigned char)q[1]);
-					buf[at++] = (char)toupper((unsigned char)q[2]);
-					buf[at] = '\0';
-				}
-				break;
+			for (q += n; (*q == '-' || *q == ':') &&
+			    isalnum((unsigned char)q[1]) &&
+			    isalnum((unsigned char)q[2]) &&
+			    !isalnum((unsigned char)q[3]) && at + 4 < size; q += 3) {
+				if (at > 0)
+					buf[at++] = ':';
+				buf[at++] = (char)toupper((unsigned char)q[1]);
+				buf[at++] = (char)toupper((unsigned char)q[2]);
+				buf[at] = '\0';
 			}
+			break;
 		}
 	return buf;
 }
