@@ -809,7 +809,8 @@ pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
 		e->loose = 0;	/* the minutes of the add-ons that bill */
 		for (j = 0; j < e->nadds; j++) {
 			ok = 0;
-			for (q = all + lo; q < all + hi && !ok; q++)
+			/* without a patient, pooled with nothing: no primary */
+			for (q = all + lo; q < all + hi && !ok && !e->alone; q++)
 				ok = (*q)->fam->kind != KIND_ADDON &&
 				    pairs(p, *q, e->fam, e->adds[j].provider);
 			if (ok) {
@@ -818,10 +819,16 @@ pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
 				continue;
 			}
 			list = str_join_or(e->fam->requires, e->fam->nrequires);
-			why = xasprintf("code: %s is an add-on, and no %s is billed "
-			    "for this patient on this date%s",
-			    e->fam->code[0], list, *e->adds[j].provider ?
-			    " by the same provider" : "");
+			if (e->alone)
+				why = xasprintf("code: %s is an add-on, and an "
+				    "event without a patient is paired with no "
+				    "%s (give --patient or --summary-pattern)",
+				    e->fam->code[0], list);
+			else
+				why = xasprintf("code: %s is an add-on, and no %s "
+				    "is billed for this patient on this date%s",
+				    e->fam->code[0], list, *e->adds[j].provider ?
+				    " by the same provider" : "");
 			if (reject)
 				reject(arg, e->adds[j].tag, why, e->adds[j].seconds);
 			free(why);
