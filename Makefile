@@ -6,7 +6,7 @@
 #   make check      set up and run every test
 #   make check-asan the tests again, built with AddressSanitizer + UBSan
 #   make check-valgrind  the tests again, under valgrind
-#   make bench      speed and memory of `log`, beside wc -l and the CSV reader
+#   make bench      speed and memory, beside wc -l, libcsv and libical alone
 #   make fuzz       each libFuzzer harness for FUZZ_SECONDS
 #   make install    PREFIX=/usr/local DESTDIR= (binary, man page, rules file)
 #
@@ -125,8 +125,8 @@ check-valgrind: tests
 	@VALGRIND='valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99' \
 	    BIN=$(BIN) B=$(B) sh tests/run.sh
 
-# Speed and memory, beside the floors (tests/bench.sh); BENCH_ROWS=10000000
-# for the ten-million-row log.
+# Speed and memory, beside the floors (tests/bench.sh); BENCH_FLAT="1000000
+# 10000000" for the ten-million-row figure.
 $(B)/runstat: tests/bench/runstat.c | $(B)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $<
 
@@ -134,12 +134,15 @@ $(B)/csvcount: tests/bench/csvcount.c $(B)/libcptunits.a
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< \
 	    $(B)/libcptunits.a $(LIBS)
 
+$(B)/csvfloor: tests/bench/csvfloor.c | $(B)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< -lcsv
+
 $(B)/icsfloor: tests/bench/icsfloor.c | $(B)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< -lical
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BIN) $(B)/runstat $(B)/csvcount \
-	    $(B)/icsfloor
+	    $(B)/csvfloor $(B)/icsfloor
 	@B=$(B) sh tests/bench.sh
 
 # libFuzzer harnesses (tests/fuzz), linked against the product's own

@@ -1,21 +1,36 @@
 #!/bin/sh
-# make bench: speed and memory of `cptunits log`, each figure beside its
-# floor measured in the same run on the same file: `wc -l` (reading the
-# bytes) and the product's CSV reader alone (tests/bench/csvcount.c).
-# Each time is the best of three runs; memory is the peak resident size.
+# make bench: speed and memory of `cptunits log` and `cptunits ics` on a
+# realistic workload, each figure beside its floor measured in the same run
+# on the same file.  Logs (tests/gen-real.awk): thousands of patients
+# interleaved by time over the weekdays of a year, quoted fields, AM/PM
+# times in America/New_York, and the same rows shuffled; the floors are
+# `wc -l` and a bare libcsv parse (tests/bench/csvfloor.c), never our own
+# reader (shown for information).  Calendars (tests/gen-ics.awk): the floor
+# is libical's own parse and expansion (tests/bench/icsfloor.c).  Each time
+# is the best of three runs; memory is the peak resident size of those.
 #
-#   BENCH_ROWS   rows of the main log (default 1000000; 10000000 on request)
+#   BENCH_ROWS   rows of the realistic log (default 1000000)
+#   BENCH_FLAT   row counts of the flat-memory check, on the same
+#                patient-days (default "100000 1000000"; "1000000 10000000"
+#                for the ten-million-row figure)
 #   B            the build folder (default build)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-$top/build}
 rows=${BENCH_ROWS:-1000000}
+flat=${BENCH_FLAT:-100000 1000000}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/cptunits-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT INT TERM
 run="$B/runstat"
+cpt="$top/cptunits"
 
-gen() { # rows patients days file
-	awk -v rows="$1" -v patients="$2" -v days="$3" -f "$top/tests/gen-log.awk" > "$4"
+gen() { # rows patients file [shuffle]
+	if [ "${4:-0}" = 1 ]; then
+		awk -v rows="$1" -v patients="$2" -v shuffle=1 \
+		    -f "$top/tests/gen-real.awk" | sort -s -k1,1n | cut -f2- > "$3"
+	else
+		awk -v rows="$1" -v patients="$2" -f "$top/tests/gen-real.awk" > "$3"
+	fi
 }
 
 # best wall time of three runs, and the peak memory of those runs
@@ -31,55 +46,74 @@ best() {
 	echo "$b $m"
 }
 
-row() { # label seconds peak rows bytes floor
-	awk -v l="$1" -v s="$2" -v m="$3" -v r="$4" -v b="$5" -v f="$6" 'BEGIN {
-		printf "  %-22s %8.3f %12.0f %9.1f %9.1f", l, s, r / s, b / s / 1048576, m
-		if (f > 0) printf " %8.2fx", s / f
+row() { # label seconds peak rows bytes floor pools
+	awk -v l="$1" -v s="$2" -v m="$3" -v r="$4" -v b="$5" -v f="$6" \
+	    -v p="${7:-0}" 'BEGIN {
+		printf "  %-22s %8.3f %10.0f %8.1f %9.1f", l, s, r / s,
+		    b / s / 1048576, m
+		if (f > 0) printf " %8.2fx", s / f; else printf " %9s", ""
+		if (p > 0) printf " %9.0f", m * 1048576 / p
 		printf "\n"
 	}'
 }
 
-bench_log() { # file rows patient-days
-	f=$1 n=$2 pd=$3
+# The log's pools: every pool of these generated logs bills one code, so
+# the billed lines, less the header, count them.
+pools() {
+	"$cpt" -q -f csv --tz America/New_York log "$1" | awk 'END { print NR - 1 }'
+}
+
+bench_log() { # label file rows
+	f=$2 n=$3
 	bytes=$(wc -c < "$f")
-	printf '\nlog: %s rows, %.1f MB, %s patient-days\n' "$n" \
-	    "$(awk -v b="$bytes" 'BEGIN{print b/1048576}')" "$pd"
-	printf '  %-22s %8s %12s %9s %9s %9s\n' step seconds rows/s MB/s \
-	    "peak MiB" "x reader"
+	np=$(pools "$f")
+	printf '\nlog, %s: %s rows, %.1f MB, %s pools\n' "$1" "$n" \
+	    "$(awk -v b="$bytes" 'BEGIN{print b/1048576}')" "$np"
+	printf '  %-22s %8s %10s %8s %9s %9s %9s\n' step seconds rows/s MB/s \
+	    "peak MiB" "x libcsv" "B/pool"
 	set -- $(best wc -l "$f"); row "wc -l" "$1" "$2" "$n" "$bytes" 0
-	set -- $(best "$B/csvcount" "$f"); reader=$1
-	row "csv reader alone" "$1" "$2" "$n" "$bytes" 0
-	set -- $(best "$top/cptunits" -q -f csv log "$f")
-	row "cptunits log" "$1" "$2" "$n" "$bytes" "$reader"
+	set -- $(best "$B/csvfloor" "$f"); floor=$1
+	row "bare libcsv parse" "$1" "$2" "$n" "$bytes" 0
+	set -- $(best "$B/csvcount" "$f")
+	row "our reader alone" "$1" "$2" "$n" "$bytes" "$floor"
+	set -- $(best "$cpt" -q -f csv --tz America/New_York log "$f")
+	row "cptunits log" "$1" "$2" "$n" "$bytes" "$floor" "$np"
 	last_peak=$2
 }
 
 echo "cptunits log benchmark ($(nproc) cores)"
-gen "$rows" 200 250 "$dir/main.csv"
-bench_log "$dir/main.csv" "$rows" 50000
+gen "$rows" 2000 "$dir/real.csv"
+bench_log "in date order" "$dir/real.csv" "$rows"
+gen "$rows" 2000 "$dir/shuf.csv" 1
+bench_log "shuffled" "$dir/shuf.csv" "$rows"
+rm -f "$dir/real.csv" "$dir/shuf.csv"
 
-# memory grows with patient-days, not rows: the same 5000 patient-days
-gen 100000 20 250 "$dir/small.csv"
-gen 1000000 20 250 "$dir/large.csv"
-bench_log "$dir/small.csv" 100000 5000; small=$last_peak
-bench_log "$dir/large.csv" 1000000 5000; large=$last_peak
-printf '\nmemory: 5000 patient-days: %s MiB with 100000 rows, %s MiB with 1000000 rows\n' \
-    "$small" "$large"
+# memory grows with patient-days, not rows: 200 patients' year, the same
+# patient-days at each row count
+peaks=
+for n in $flat; do
+	gen "$n" 200 "$dir/flat.csv"
+	bench_log "200 patients" "$dir/flat.csv" "$n"
+	peaks="$peaks $n rows: $last_peak MiB;"
+	rm -f "$dir/flat.csv"
+done
+printf '\nmemory on the same patient-days:%s\n' "$peaks"
 
 # calendars: cptunits ics beside libical alone parsing and expanding the
-# same file over 2024 (tests/bench/icsfloor.c)
+# same file over 2024
 echo
 echo "cptunits ics benchmark"
-printf '  %-8s %9s %12s %10s %10s %10s %10s %9s\n' events "file MB" instances \
-    "libical s" "libical MiB" "ics s" "ics MiB" "x libical"
+printf '  %-8s %8s %10s %10s %11s %8s %8s %9s %9s\n' events "file MB" \
+    instances "libical s" "libical MiB" "ics s" "ics MiB" "x libical" \
+    "x memory"
 for n in 1000 10000 50000; do
 	awk -v events="$n" -f "$top/tests/gen-ics.awk" > "$dir/cal.ics"
 	inst=$("$B/icsfloor" "$dir/cal.ics" | cut -d' ' -f1)
 	set -- $(best "$B/icsfloor" "$dir/cal.ics"); fs=$1 fm=$2
-	set -- $(best "$top/cptunits" -q -f csv --from 2024-01-01 --to 2025-01-01 \
+	set -- $(best "$cpt" -q -f csv --from 2024-01-01 --to 2025-01-01 \
 	    ics "$dir/cal.ics")
 	awk -v n="$n" -v b="$(wc -c < "$dir/cal.ics")" -v i="$inst" -v fs="$fs" \
 	    -v fm="$fm" -v s="$1" -v m="$2" 'BEGIN {
-		printf "  %-8d %9.1f %12d %10.3f %10.1f %10.3f %10.1f %8.2fx\n",
-		    n, b / 1048576, i, fs, fm, s, m, s / fs }'
+		printf "  %-8d %8.1f %10d %10.3f %11.1f %8.3f %8.1f %8.2fx %8.2fx\n",
+		    n, b / 1048576, i, fs, fm, s, m, s / fs, m / fm }'
 done

@@ -6,6 +6,8 @@
 #   BIN       the program (default ./cptunits)
 #   B         the build folder holding the unit test programs (default build)
 #   VALGRIND  a command to run every program under, e.g. "valgrind -q ..."
+#   IDENTITY_RECORD  when set, records the corpus outputs as the identity
+#             reference (tests/identity/corpus.txt) instead of checking them
 #
 # Every case runs under LC_ALL=C TZ=UTC, in a scratch folder, with HOME
 # pointing there and no CPTUNITS_CONFIG, so the built-in rules apply.
@@ -166,9 +168,12 @@ elif [ -d "$corpus" ]; then
 	find "$corpus" -type f | LC_ALL=C sort > "$scratch/corpus.list"
 	while IFS= read -r f; do
 		rel=${f#"$corpus"/}
-		timeout 30 $CPTUNITS -f csv --occurrences ics "$f" \
-		    > "$scratch/out" 2> "$scratch/err" < /dev/null
+		# by its name in the corpus, so that messages do not depend on
+		# where the corpus lies
+		(cd "$corpus" && timeout 30 $CPTUNITS -f csv --occurrences ics \
+		    "$rel" > "$scratch/out" 2> "$scratch/err" < /dev/null)
 		rc=$?
+		: > "$scratch/acct.json"
 		occ=$(($(wc -l < "$scratch/out") - 1))
 		[ "$occ" -lt 0 ] && occ=0
 		# the account: every record billed, rejected or not billable, and
@@ -176,9 +181,9 @@ elif [ -d "$corpus" ]; then
 		# BEGIN:VEVENT lines of a broken file, never fewer)
 		acct=
 		if [ "$rc" -le 1 ]; then
-			timeout 30 $CPTUNITS -q -f json --from 1990-01-01 \
-			    --to 2031-01-01 ics "$f" > "$scratch/acct.json" \
-			    2> /dev/null < /dev/null
+			(cd "$corpus" && timeout 30 $CPTUNITS -q -f json \
+			    --from 1990-01-01 --to 2031-01-01 ics "$rel" \
+			    > "$scratch/acct.json" 2> /dev/null < /dev/null)
 			g() { sed -n "s/^    \"$1\": \([0-9]*\),*\$/\1/p" "$scratch/acct.json"; }
 			e() { sed -n "s/^      \"$1\": \([0-9]*\),*\$/\1/p" "$scratch/acct.json"; }
 			want=$(tr -d '\r' < "$f" | grep -ic '^BEGIN:VEVENT$')
@@ -194,6 +199,9 @@ elif [ -d "$corpus" ]; then
 			fi
 		fi
 		refused=$(grep -c ': event ' "$scratch/err")
+		printf '%s %s %s\n' "$rel" "$rc" "$(cat "$scratch/out" \
+		    "$scratch/err" "$scratch/acct.json" | sha256sum | cut -c1-32)" \
+		    >> "$scratch/corpus.ids"
 		case $rc in
 		0|1) ok; printf 'corpus %s: %d occurrences, %d events refused%s\n' \
 		    "$rel" "$occ" "$refused" "$acct" ;;
@@ -204,6 +212,20 @@ elif [ -d "$corpus" ]; then
 		*) fail "corpus/$rel (exit $rc)"; head -5 "$scratch/err" ;;
 		esac
 	done < "$scratch/corpus.list"
+	# Identity (issue 10): every file's outputs as they were before the
+	# speed work, a regression check kept in tests/identity/corpus.txt
+	# (IDENTITY_RECORD=1 rewrites it, when a change of output is decided)
+	if [ -n "${IDENTITY_RECORD:-}" ]; then
+		mkdir -p "$top/tests/identity"
+		cp "$scratch/corpus.ids" "$top/tests/identity/corpus.txt"
+	fi
+	if diff "$top/tests/identity/corpus.txt" "$scratch/corpus.ids" \
+	    > "$scratch/ids.diff"; then
+		ok; printf 'corpus: outputs identical to tests/identity/corpus.txt\n'
+	else
+		fail "corpus: outputs differ from tests/identity/corpus.txt"
+		head -20 "$scratch/ids.diff"
+	fi
 	printf 'corpus: %d files\n' $((passed + failed - n0))
 else
 	printf 'corpus: %s not found, skipped\n' "$corpus"
