@@ -26,5 +26,12 @@ void	diag_free(struct diag *);
 
 /* Print "cptunits: MESSAGE" to standard error. */
 void	warnmsg(const char *, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Hold warnmsg's messages back until warn_release, which prints them
+ * (print) or drops them: a pass that may be read again says nothing twice.
+ * -1 when the buffer cannot be made (messages go to standard error).
+ */
+int	warn_hold(void);
+void	warn_release(int print);
 
 #endif

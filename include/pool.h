@@ -53,7 +53,18 @@ struct pool	*pool_new(const struct rules *, int by_session,
 		    void (*tag_free)(void *));
 /* Add one accepted session; tag is kept for add-on sessions only. */
 void		 pool_add(struct pool *, const struct session *, void *tag);
-/* Bill every pool into the report, in output order. */
+/*
+ * Streaming, for input in date order: a session of a later day bills the
+ * pools of the days before into rep as it comes, and frees those no later
+ * day needs.  A session of an earlier day is not taken: pool_fell_back
+ * says so, and the caller reads everything again with a pool that does
+ * not stream.  Rejected add-ons are told at pool_bill, in the order of
+ * billing every pool at once, so both ways give the same output.
+ */
+void		 pool_stream(struct pool *, struct report *, pool_reject_fn *,
+		    void *arg);
+int		 pool_fell_back(const struct pool *);
+/* Bill every pool (left) into the report, in output order. */
 void		 pool_bill(struct pool *, struct report *, pool_reject_fn *,
 		    void *arg);
 /* Pools held, for the memory benchmark. */

@@ -3,10 +3,13 @@
  * as a log's patient-day would be billed, through the same report and
  * writers, so its CSV has the log's columns (SPEC §4).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "date.h"
@@ -451,7 +454,32 @@ read_log(const char *name, FILE *fp, void *vctx)
 {
 	struct log_ctx *c = vctx;
 
+	if (pool_fell_back(c->run->pool))	/* it will all be read again */
+		return 0;
 	return logread_file(name, fp, c->o, c->run);
+}
+
+/*
+ * Can every input be read again from where it starts (regular files)?
+ * Then a log streams (pool_stream), read again without streaming should a
+ * row come for a day already billed.  *pos: where standard input starts.
+ */
+static int
+rereadable(int argc, char **argv, off_t *pos)
+{
+	struct stat sb;
+	int i;
+
+	*pos = 0;
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			if (fstat(STDIN_FILENO, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+			    (*pos = ftello(stdin)) < 0)
+				return 0;
+		} else if (stat(argv[i], &sb) != 0 || !S_ISREG(sb.st_mode))
+			return 0;
+	}
+	return 1;
 }
 
 struct ics_ctx {
@@ -493,7 +521,8 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	struct logopts o;
 	struct outfile out;
 	struct diag errs = { 0 };
-	int io = 0, rc;
+	int io = 0, rc, stream;
+	off_t pos;
 
 	if (argc < 1) {
 		warnmsg("log: expected one or more FILEs ('-' for standard input)");
@@ -514,13 +543,36 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	o.delim = opt->delim;
 	o.cp1252 = opt->encoding >= 0 ? opt->encoding : r->log_cp1252;
 
-	memset(&rep, 0, sizeof(rep));
-	rep.by_session = opt->by_session;
-	memset(&run, 0, sizeof(run));
-	run.report = &rep;
-	run.pool = pool_new(r, opt->by_session, logread_free_tag);
-
-	io = each_input(argc, argv, read_log, &(struct log_ctx){ &o, &run });
+	/*
+	 * A log in date order (as practice systems export) streams: each
+	 * finished day is billed and its pools freed as the date moves on,
+	 * its messages held back.  A row of a day already billed ends that
+	 * pass unsaid, and everything is read again with every pool held.
+	 */
+	stream = rereadable(argc, argv, &pos);
+	for (;;) {
+		memset(&rep, 0, sizeof(rep));
+		rep.by_session = opt->by_session;
+		memset(&run, 0, sizeof(run));
+		run.report = &rep;
+		run.pool = pool_new(r, opt->by_session, logread_free_tag);
+		if (stream && warn_hold() != 0)
+			stream = 0;
+		if (stream)
+			pool_stream(run.pool, &rep, logread_late_reject, &run);
+		io = each_input(argc, argv, read_log,
+		    &(struct log_ctx){ &o, &run });
+		if (!stream || !pool_fell_back(run.pool))
+			break;
+		warn_release(0);
+		pool_free(run.pool);
+		logrun_free(&run);
+		report_free(&rep);
+		if (fseeko(stdin, pos, SEEK_SET) == 0)
+			clearerr(stdin);
+		stream = 0;
+	}
+	warn_release(1);
 	pool_bill(run.pool, &rep, logread_late_reject, &run);
 	rep.minutes = (long)(run.seconds / 60);
 	rep.outside = run.outside;

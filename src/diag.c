@@ -46,14 +46,42 @@ diag_free(struct diag *d)
 	d->n = d->cap = 0;
 }
 
+/* Messages held back (warn_hold), in one growing buffer. */
+static FILE	*held;
+static char	*heldbuf;
+static size_t	 heldlen;
+
 void
 warnmsg(const char *fmt, ...)
 {
+	FILE *fp = held ? held : stderr;
 	va_list ap;
 
-	fputs("cptunits: ", stderr);
+	fputs("cptunits: ", fp);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(fp, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', fp);
+}
+
+int
+warn_hold(void)
+{
+	if (held == NULL)
+		held = open_memstream(&heldbuf, &heldlen);
+	return held != NULL ? 0 : -1;
+}
+
+void
+warn_release(int print)
+{
+	if (held == NULL)
+		return;
+	fclose(held);
+	held = NULL;
+	if (print && heldlen > 0)
+		fwrite(heldbuf, 1, heldlen, stderr);
+	free(heldbuf);
+	heldbuf = NULL;
+	heldlen = 0;
 }

@@ -1124,7 +1124,9 @@ logread_file(const char *name, FILE *fp, const struct logopts *o,
 			    rec->line);
 		status = -1;
 	} else {
-		while ((rc = csvread_next(r, &rec)) > 0)
+		/* a pool that streams stops at a day already billed */
+		while ((rc = csvread_next(r, &rec)) > 0 &&
+		    !pool_fell_back(run->pool))
 			row(&F, rec);
 		if (rc < 0) {
 			warnmsg("%s: %s", name, strerror(errno));

@@ -61,6 +61,22 @@ struct entry {
 	size_t				 nadds;
 	char				*start_text, *end_text, *source;
 	struct units_result		 billed;
+	int				 done;	/* billed (streaming: kept for
+						   the next day's midnight check) */
+};
+
+/* An add-on rejected at billing, told to the reader at the end, in the
+ * order of the entries (as when every day is billed at once). */
+struct pending {
+	const char			*patient;	/* the entry's key */
+	int				 date;
+	const struct rules_family	*fam;
+	const char			*kprov;
+	unsigned long			 seq;
+	size_t				 j;		/* its add-on */
+	void				*tag;
+	char				*why;
+	long				 seconds;
 };
 
 /* A slot keeps the hash beside the entry, so probing seldom touches entries. */
@@ -111,6 +127,19 @@ struct pool {
 	unsigned long		 seq;
 	struct pslot		*ptab;		/* (pool, provider) pairs seen */
 	size_t			 ptabsize, pn;
+	/* streaming (pool_stream): the days finished are billed as the date
+	 * moves on; all[] holds the day before's entries (billed, kept for
+	 * the midnight check), then the current day's */
+	int			 stream;
+	int			 fell_back;	/* a session for a day billed */
+	int			 cur;		/* the current day */
+	int			 have_cur;
+	long			 order;		/* entries billed so far */
+	struct report		*rep;
+	pool_reject_fn		*reject;
+	void			*arg;
+	struct pending		*pend;
+	size_t			 npend, cappend;
 };
 
 static uint64_t
@@ -324,8 +353,7 @@ find(struct pool *p, const struct session *s, unsigned long seq,
 		    j = (j + 1) & (p->tabsize - 1))
 			;
 	}
-	e = arena(p, sizeof(*e));
-	memset(e, 0, sizeof(*e));
+	e = xcalloc(1, sizeof(*e));
 	e->patient = intern(p, s->patient);
 	e->date = s->date;
 	e->fam = s->family;
@@ -415,6 +443,8 @@ add_modifiers(struct pool *p, struct entry *e, const char *mods)
 	free(t);
 }
 
+static void	advance(struct pool *, int);
+
 void
 pool_add(struct pool *p, const struct session *s, void *tag)
 {
@@ -422,6 +452,19 @@ pool_add(struct pool *p, const struct session *s, void *tag)
 	unsigned long seq = 0;
 	struct entry *e;
 
+	if (p->stream) {
+		/* a day already billed: the caller reads again, at once */
+		if (p->fell_back || (p->have_cur && s->date < p->cur)) {
+			p->fell_back = 1;
+			if (tag)
+				p->tag_free(tag);
+			return;
+		}
+		if (p->have_cur && s->date > p->cur)
+			advance(p, s->date);
+		p->cur = s->date;
+		p->have_cur = 1;
+	}
 	if (p->by_session || s->alone ||
 	    rules_aggregate(p->rules, s->payer) == AGG_SESSION)
 		seq = ++p->seq;
@@ -765,18 +808,65 @@ dedupe(struct entry **all, size_t n)
 	free(prev.v);
 }
 
-void
-pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
-    void *arg)
+/* An add-on session rejected: kept until the end (see struct pending). */
+static void
+defer_reject(struct pool *p, const struct entry *e, size_t j, char *why)
+{
+	struct pending *q;
+
+	if (p->npend == p->cappend) {
+		p->cappend = p->cappend ? p->cappend * 2 : 16;
+		p->pend = xreallocarray(p->pend, p->cappend, sizeof(*p->pend));
+	}
+	q = &p->pend[p->npend++];
+	q->patient = e->patient;
+	q->date = e->date;
+	q->fam = e->fam;
+	q->kprov = e->kprov;
+	q->seq = e->seq;
+	q->j = j;
+	q->tag = e->adds[j].tag;
+	q->why = why;
+	q->seconds = e->adds[j].seconds;
+	e->adds[j].tag = NULL;		/* the pending reject's now */
+}
+
+static int
+cmp_pending(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+	struct entry ex, ey;
+	const struct entry *px = &ex, *py = &ey;
+	int c;
+
+	memset(&ex, 0, sizeof(ex));
+	memset(&ey, 0, sizeof(ey));
+	ex.patient = x->patient, ex.date = x->date, ex.fam = x->fam;
+	ex.kprov = x->kprov, ex.seq = x->seq;
+	ey.patient = y->patient, ey.date = y->date, ey.fam = y->fam;
+	ey.kprov = y->kprov, ey.seq = y->seq;
+	if ((c = cmp_entry(&px, &py)) != 0)
+		return c;
+	return x->j < y->j ? -1 : x->j > y->j;
+}
+
+/*
+ * Bill the entries of all[] not yet billed, beside those kept from the day
+ * before (for the midnight check).  The order of the lines (their ties)
+ * and of the rejects is that of billing every pool at once.
+ */
+static void
+bill_open(struct pool *p)
 {
 	struct entry **all, **q, *e;
+	struct report *rep = p->rep;
 	struct rule rule;
 	size_t n = 0, i, j, k, lo, hi;
 	char *list, *why;
-	long minutes;
+	long minutes, base = p->order;
 	int ok;
 
-	all = xcalloc(p->n, sizeof(*all));
+	all = xcalloc(p->n ? p->n : 1, sizeof(*all));
 	if (p->n > 0)
 		memcpy(all, p->all, p->n * sizeof(*all));
 	n = p->n;
@@ -787,16 +877,16 @@ pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
 	/* primaries first: add-ons are judged by what they billed */
 	for (i = 0; i < n; i++) {
 		e = all[i];
-		if (e->fam->kind == KIND_ADDON)
+		if (e->fam->kind == KIND_ADDON || e->done)
 			continue;
 		rules_resolve(p->rules, e->fam, *e->payer ? e->payer : NULL, &rule);
 		minutes = (long)((merged(e) - e->dup + e->loose) / 60);
 		units_compute(&rule, minutes, e->sessions, &e->billed);
-		add_line(rep, e, &rule, minutes, (long)i);
+		add_line(rep, e, &rule, minutes, base + (long)i);
 	}
 	for (i = 0; i < n; i++) {
 		e = all[i];
-		if (e->fam->kind != KIND_ADDON)
+		if (e->fam->kind != KIND_ADDON || e->done)
 			continue;
 		/* the entries of the same patient and date sit around i */
 		for (lo = i; lo > 0 && all[lo - 1]->date == e->date &&
@@ -829,9 +919,7 @@ pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
 				    "is billed for this patient on this date%s",
 				    e->fam->code[0], list, *e->adds[j].provider ?
 				    " by the same provider" : "");
-			if (reject)
-				reject(arg, e->adds[j].tag, why, e->adds[j].seconds);
-			free(why);
+			defer_reject(p, e, j, why);
 			free(list);
 		}
 		if (k == 0)
@@ -839,34 +927,135 @@ pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
 		rules_resolve(p->rules, e->fam, *e->payer ? e->payer : NULL, &rule);
 		units_compute(&rule, 0, (int)k, &e->billed);
 		add_line(rep, e, &rule, (long)((merged(e) + e->loose) / 60),
-		    (long)i);
+		    base + (long)i);
 	}
+	for (i = 0; i < n; i++)
+		all[i]->done = 1;
+	p->order += (long)n;
 	free(all);
+}
+
+static void
+free_entry(struct pool *p, struct entry *e)
+{
+	size_t j;
+
+	free(e->iv);
+	free(e->xu);
+	for (j = 0; j < e->nadds; j++) {
+		free(e->adds[j].provider);
+		if (e->adds[j].tag)
+			p->tag_free(e->adds[j].tag);
+	}
+	free(e->adds);
+	free(e->start_text);
+	free(e->end_text);
+	free(e->source);
+	free(e);
+}
+
+/*
+ * Streaming: a session of a later day than the current one bills the
+ * current day's pools and frees those no later day needs: only the day
+ * just before `date` is kept, for its sessions past midnight.
+ */
+static void
+advance(struct pool *p, int date)
+{
+	struct pslot *old;
+	size_t i, k, j, size;
+	struct entry *e;
+
+	bill_open(p);
+	/* the (pool, provider) pairs of the entries kept, before freeing */
+	old = p->ptab;
+	size = p->ptabsize;
+	p->ptab = NULL;
+	p->ptabsize = p->pn = 0;
+	for (i = 0; i < size; i++)
+		if (old[i].e != NULL && old[i].e->date == date - 1)
+			pset_add(p, old[i].e, old[i].prov);
+	free(old);
+	for (i = k = 0; i < p->n; i++) {
+		e = p->all[i];
+		if (e->date == date - 1)
+			p->all[k++] = e;
+		else
+			free_entry(p, e);
+	}
+	p->n = k;
+	memset(p->tab, 0, p->tabsize * sizeof(*p->tab));
+	while (p->tabsize > 1024 && 8 * (k + 1) < p->tabsize)
+		p->tabsize /= 2;
+	for (i = 0; i < k; i++) {
+		e = p->all[i];
+		for (j = key_hash(e->patient, e->date, e->fam, e->seq, e->kprov) &
+		    (p->tabsize - 1); p->tab[j].e; j = (j + 1) & (p->tabsize - 1))
+			;
+		p->tab[j].hash = key_hash(e->patient, e->date, e->fam, e->seq,
+		    e->kprov);
+		p->tab[j].e = e;
+	}
+	memset(p->recent, 0, sizeof(p->recent));
+}
+
+void
+pool_stream(struct pool *p, struct report *rep, pool_reject_fn *reject,
+    void *arg)
+{
+	p->stream = 1;
+	p->rep = rep;
+	p->reject = reject;
+	p->arg = arg;
+}
+
+int
+pool_fell_back(const struct pool *p)
+{
+	return p->fell_back;
+}
+
+void
+pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
+    void *arg)
+{
+	size_t i;
+
+	p->rep = rep;
+	p->reject = reject;
+	p->arg = arg;
+	bill_open(p);
+	if (p->npend > 1)
+		qsort(p->pend, p->npend, sizeof(*p->pend), cmp_pending);
+	for (i = 0; i < p->npend; i++) {
+		if (reject)
+			reject(arg, p->pend[i].tag, p->pend[i].why,
+			    p->pend[i].seconds);
+		if (p->pend[i].tag)
+			p->tag_free(p->pend[i].tag);
+		free(p->pend[i].why);
+	}
+	free(p->pend);
+	p->pend = NULL;
+	p->npend = p->cappend = 0;
 }
 
 void
 pool_free(struct pool *p)
 {
-	struct entry *e;
 	struct block *b;
-	size_t i, j;
+	size_t i;
 
 	if (p == NULL)
 		return;
-	for (i = 0; i < p->n; i++) {
-		e = p->all[i];
-		free(e->iv);
-		free(e->xu);
-		for (j = 0; j < e->nadds; j++) {
-			free(e->adds[j].provider);
-			if (e->adds[j].tag)
-				p->tag_free(e->adds[j].tag);
-		}
-		free(e->adds);
-		free(e->start_text);
-		free(e->end_text);
-		free(e->source);
+	for (i = 0; i < p->n; i++)
+		free_entry(p, p->all[i]);
+	for (i = 0; i < p->npend; i++) {
+		if (p->pend[i].tag)
+			p->tag_free(p->pend[i].tag);
+		free(p->pend[i].why);
 	}
+	free(p->pend);
 	while ((b = p->blocks) != NULL) {
 		p->blocks = b->next;
 		free(b);
