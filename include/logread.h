@@ -43,8 +43,13 @@ struct logrun {
 	char			**header;	/* the union of the logs' headers */
 	size_t			 nheader, capheader;
 	long			 bycol[COL_COUNT];	/* the union column of each use */
-	struct seen		*seen;		/* rows and encounters read, */
-	size_t			 seensize, nseen;	/* for repeats */
+	struct seentab {			/* for repeats: */
+		struct seen	*v;
+		size_t		 size, n;
+	}			 enc, seen;	/* encounter ids, rows read */
+	int			 rowday;	/* streaming: rows of days before
+						   this one are let go */
+	size_t			 rowlast;	/* the slot of the last row's */
 	char			**files;	/* the logs' names, for messages */
 	size_t			 nfiles;
 	size_t			*extra;		/* unnamed columns for fields past */

@@ -64,6 +64,8 @@ void		 pool_add(struct pool *, const struct session *, void *tag);
 void		 pool_stream(struct pool *, struct report *, pool_reject_fn *,
 		    void *arg);
 int		 pool_fell_back(const struct pool *);
+/* Streaming and not fallen back: 1, with the current day in *day. */
+int		 pool_day(const struct pool *, int *day);
 /* Bill every pool (left) into the report, in output order. */
 void		 pool_bill(struct pool *, struct report *, pool_reject_fn *,
 		    void *arg);

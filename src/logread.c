@@ -86,7 +86,10 @@ struct seen {
 	uint64_t	h;
 	uint32_t	file;
 	uint32_t	line;
+	int32_t		day;		/* of a row: its date; SEEN_KEEP: kept */
 };
+
+#define SEEN_KEEP	INT32_MAX
 
 /* Lines above a header that may be skipped as a report's title. */
 #define MAX_TITLE_LINES	20
@@ -220,40 +223,91 @@ mix(uint64_t z)
 	return z ^ (z >> 31);
 }
 
+/* Put e into t (sized for it), at its first free slot; that slot. */
+static size_t
+seen_put(struct seentab *t, const struct seen *e)
+{
+	size_t j;
+
+	for (j = e->h & (t->size - 1); t->v[j].line; j = (j + 1) & (t->size - 1))
+		;
+	t->v[j] = *e;
+	return j;
+}
+
+/* Rebuild t at size, keeping the entries keep says to. */
+static void
+seen_rebuild(struct seentab *t, size_t size, int (*keep)(const struct seen *,
+    int), int arg)
+{
+	struct seen *old = t->v;
+	size_t i, n = t->size;
+
+	t->size = size;
+	t->v = xcalloc(size, sizeof(*t->v));
+	t->n = 0;
+	for (i = 0; i < n; i++)
+		if (old[i].line != 0 && (keep == NULL || keep(&old[i], arg))) {
+			seen_put(t, &old[i]);
+			t->n++;
+		}
+	free(old);
+}
+
 /*
  * Look h up among what the run has read; when absent, remember it at
- * (file, line) and return NULL.
+ * (file, line) and return NULL, its slot in *slot.
  */
 static const struct seen *
-seen_before(struct logrun *run, uint64_t h, uint32_t file, uint32_t line)
+seen_before(struct seentab *t, uint64_t h, uint32_t file, uint32_t line,
+    int day, size_t *slot)
 {
-	struct seen *old;
-	size_t j, i, size;
+	struct seen e;
+	size_t j;
 
-	if (2 * (run->nseen + 1) > run->seensize) {
-		old = run->seen;
-		size = run->seensize;
-		run->seensize = size ? size * 2 : 1024;
-		run->seen = xcalloc(run->seensize, sizeof(*run->seen));
-		for (i = 0; i < size; i++) {
-			if (old[i].line == 0)
-				continue;
-			for (j = old[i].h & (run->seensize - 1); run->seen[j].line;
-			    j = (j + 1) & (run->seensize - 1))
-				;
-			run->seen[j] = old[i];
-		}
-		free(old);
-	}
-	for (j = h & (run->seensize - 1); run->seen[j].line != 0;
-	    j = (j + 1) & (run->seensize - 1))
-		if (run->seen[j].h == h)
-			return &run->seen[j];
-	run->seen[j].h = h;
-	run->seen[j].file = file;
-	run->seen[j].line = line;
-	run->nseen++;
+	if (2 * (t->n + 1) > t->size)
+		seen_rebuild(t, t->size ? t->size * 2 : 1024, NULL, 0);
+	for (j = h & (t->size - 1); t->v[j].line != 0; j = (j + 1) & (t->size - 1))
+		if (t->v[j].h == h)
+			return &t->v[j];
+	e.h = h;
+	e.file = file;
+	e.line = line;
+	e.day = day;
+	t->v[j] = e;
+	t->n++;
+	if (slot)
+		*slot = j;
 	return NULL;
+}
+
+static int
+row_still_open(const struct seen *e, int day)
+{
+	return e->day >= day;
+}
+
+/*
+ * A pool that streams has billed the days before its current one: no row
+ * of those days can come again without reading everything again (a row
+ * repeating one of them is a row of a day billed), so their rows are let
+ * go.  Rows rejected after this check stay (SEEN_KEEP): a copy of one is
+ * a repeat.
+ */
+static void
+rows_let_go(struct logrun *run)
+{
+	struct seentab *t = &run->seen;
+	size_t size = 1024;
+	int day;
+
+	if (!pool_day(run->pool, &day) || day <= run->rowday)
+		return;
+	run->rowday = day;
+	while (size < 4 * t->n && size < t->size)
+		size *= 2;
+	if (t->size > 0)
+		seen_rebuild(t, size, row_still_open, day);
 }
 
 /*
@@ -263,7 +317,8 @@ seen_before(struct logrun *run, uint64_t h, uint32_t file, uint32_t line)
  * is such a repeat.
  */
 static int
-repeated(struct file *F, const struct csvrec *rec, const char *encounter)
+repeated(struct file *F, const struct csvrec *rec, const char *encounter,
+    int day)
 {
 	struct logrun *run = F->run;
 	const struct seen *s = NULL;
@@ -273,12 +328,15 @@ repeated(struct file *F, const struct csvrec *rec, const char *encounter)
 	char where[32];
 	int enc = 0;
 
+	run->rowlast = SIZE_MAX;
 	if (rec->line > UINT32_MAX)
 		return 0;
+	rows_let_go(run);
 	if (*encounter != '\0') {
 		h = mix(str_fnv(STR_FNV_INIT, encounter,
 		    strlen(encounter))) | 1;
-		s = seen_before(run, h, (uint32_t)F->index, (uint32_t)rec->line);
+		s = seen_before(&run->enc, h, (uint32_t)F->index,
+		    (uint32_t)rec->line, SEEN_KEEP, NULL);
 		enc = s != NULL;
 	}
 	if (s == NULL) {
@@ -286,7 +344,8 @@ repeated(struct file *F, const struct csvrec *rec, const char *encounter)
 		for (i = 0; i < rec->nfields; i++)	/* lengths keep fields apart */
 			h = hash_words(h ^ rec->len[i], rec->field[i], rec->len[i]);
 		h = mix(h) & ~(uint64_t)1;
-		s = seen_before(run, h, (uint32_t)F->index, (uint32_t)rec->line);
+		s = seen_before(&run->seen, h, (uint32_t)F->index,
+		    (uint32_t)rec->line, day, &run->rowlast);
 	}
 	if (s == NULL)
 		return 0;
@@ -1003,7 +1062,7 @@ row(struct file *F, const struct csvrec *rec)
 		}
 	}
 
-	if (repeated(F, rec, v[COL_ENCOUNTER]))
+	if (repeated(F, rec, v[COL_ENCOUNTER], day))
 		goto done;
 	s.patient = v[COL_PATIENT];
 	s.date = day;
@@ -1018,6 +1077,9 @@ row(struct file *F, const struct csvrec *rec)
 
 			why = xasprintf("units: '%s' is not a whole number", t);
 			free(t);
+			/* a copy of this row is a repeat, whatever the day */
+			if (F->run->rowlast != SIZE_MAX)
+				F->run->seen.v[F->run->rowlast].day = SEEN_KEEP;
 			goto out;
 		}
 		s.has_units = 1;
@@ -1222,9 +1284,10 @@ logrun_free(struct logrun *run)
 	str_freev(run->header, run->nheader);
 	free(run->extra);
 	run->extra = NULL;
-	free(run->seen);
-	run->seen = NULL;
-	run->seensize = run->nseen = 0;
+	free(run->enc.v);
+	free(run->seen.v);
+	memset(&run->enc, 0, sizeof(run->enc));
+	memset(&run->seen, 0, sizeof(run->seen));
 	str_freev(run->files, run->nfiles);
 	run->files = NULL;
 	run->nfiles = 0;

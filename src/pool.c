@@ -1010,6 +1010,13 @@ pool_stream(struct pool *p, struct report *rep, pool_reject_fn *reject,
 }
 
 int
+pool_day(const struct pool *p, int *day)
+{
+	*day = p->cur;
+	return p->stream && p->have_cur && !p->fell_back;
+}
+
+int
 pool_fell_back(const struct pool *p)
 {
 	return p->fell_back;

@@ -3,6 +3,7 @@
  * the same thing and the summary is computed once.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,53 +124,180 @@ report_print_warnings(const struct report *r, const char *prefix, FILE *fp)
 		fprintf(fp, "cptunits: note: %s\n", r->notes[i]);
 }
 
-static int
-cmp_rest(const struct report_line *x, const struct report_line *y)
-{
-	int c;
+/*
+ * Ranks of strings by strcmp, found by their pointers: the lines of a run
+ * name few distinct patients, families and providers, mostly by the same
+ * (interned) pointers, so each distinct pointer is ranked once and the
+ * lines are sorted on integers.
+ */
+struct rankmap {
+	const char	**key;		/* open addressing on the pointer */
+	uint32_t	 *rank;
+	size_t		  size, n;
+};
 
-	if ((c = strcmp(x->family, y->family)) != 0)
-		return c;
-	if ((c = strcmp(x->provider, y->provider)) != 0)
-		return c;
-	if (x->start && y->start && (c = strcmp(x->start, y->start)) != 0)
-		return c;
-	return x->order < y->order ? -1 : x->order > y->order;
+static size_t
+ptr_slot(const struct rankmap *m, const char *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 20) & (m->size - 1);
+}
+
+static void
+rank_add(struct rankmap *m, const char *p)
+{
+	size_t j, i, size;
+	const char **old;
+
+	if (2 * (m->n + 1) > m->size) {
+		old = m->key;
+		size = m->size;
+		m->size = size ? size * 2 : 64;
+		m->key = xcalloc(m->size, sizeof(*m->key));
+		for (i = 0; i < size; i++) {
+			if (old[i] == NULL)
+				continue;
+			for (j = ptr_slot(m, old[i]); m->key[j];
+			    j = (j + 1) & (m->size - 1))
+				;
+			m->key[j] = old[i];
+		}
+		free(old);
+	}
+	for (j = ptr_slot(m, p); m->key[j]; j = (j + 1) & (m->size - 1))
+		if (m->key[j] == p)
+			return;
+	m->key[j] = p;
+	m->n++;
+}
+
+static size_t
+rank_find(const struct rankmap *m, const char *p)
+{
+	size_t j;
+
+	for (j = ptr_slot(m, p); m->key[j] != p; j = (j + 1) & (m->size - 1))
+		;
+	return j;
 }
 
 static int
-cmp_line(const void *a, const void *b)
+cmp_str(const void *a, const void *b)
 {
-	const struct report_line *x = a, *y = b;
-	int c;
-
-	if ((c = strcmp(x->patient, y->patient)) != 0)
-		return c;
-	if (x->date != y->date)
-		return x->date < y->date ? -1 : 1;
-	return cmp_rest(x, y);
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Days first, for a scheduler's view of a calendar. */
+/* Rank every pointer added: equal strings the same rank. */
+static void
+rank_assign(struct rankmap *m)
+{
+	const char **v;
+	size_t i, k = 0;
+	uint32_t r = 0;
+
+	v = xcalloc(m->n ? m->n : 1, sizeof(*v));
+	for (i = 0; i < m->size; i++)
+		if (m->key[i])
+			v[k++] = m->key[i];
+	qsort(v, k, sizeof(*v), cmp_str);
+	m->rank = xcalloc(m->size, sizeof(*m->rank));
+	for (i = 0; i < k; i++) {
+		if (i > 0 && strcmp(v[i - 1], v[i]) != 0)
+			r++;
+		m->rank[rank_find(m, v[i])] = r;
+	}
+	free(v);
+}
+
+static uint32_t
+rank_of(const struct rankmap *m, const char *p)
+{
+	return m->rank[rank_find(m, p)];
+}
+
+struct sortkey {
+	uint64_t			 a, b;
+	const struct report_line	*l;
+	size_t				 i;
+};
+
 static int
-cmp_line_by_date(const void *a, const void *b)
+cmp_key(const void *va, const void *vb)
 {
-	const struct report_line *x = a, *y = b;
+	const struct sortkey *x = va, *y = vb;
 	int c;
 
-	if (x->date != y->date)
-		return x->date < y->date ? -1 : 1;
-	if ((c = strcmp(x->patient, y->patient)) != 0)
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	if (x->b != y->b)
+		return x->b < y->b ? -1 : 1;
+	if (x->l->start && y->l->start &&
+	    (c = strcmp(x->l->start, y->l->start)) != 0)
 		return c;
-	return cmp_rest(x, y);
+	return x->l->order < y->l->order ? -1 : x->l->order > y->l->order;
 }
 
+/*
+ * The order of cmp_line (or cmp_line_by_date), on integer keys: patient
+ * and date, then family and provider, then start and order.
+ */
 void
 report_sort(struct report *r)
 {
-	if (r->nlines > 1)
-		qsort(r->lines, r->nlines, sizeof(*r->lines),
-		    r->by_date ? cmp_line_by_date : cmp_line);
+	struct rankmap pat = { 0 }, fam = { 0 }, prov = { 0 };
+	struct report_line tmp;
+	struct sortkey *k;
+	uint64_t pr, d;
+	size_t i, j, n = r->nlines, *to;
+
+	if (n < 2)
+		return;
+	for (i = 0; i < n; i++) {
+		rank_add(&pat, r->lines[i].patient);
+		rank_add(&fam, r->lines[i].family);
+		rank_add(&prov, r->lines[i].provider);
+	}
+	rank_assign(&pat);
+	rank_assign(&fam);
+	rank_assign(&prov);
+	k = xcalloc(n, sizeof(*k));
+	for (i = 0; i < n; i++) {
+		pr = rank_of(&pat, r->lines[i].patient);
+		d = (uint32_t)r->lines[i].date ^ 0x80000000u;
+		k[i].a = r->by_date ? d << 32 | pr : pr << 32 | d;
+		k[i].b = (uint64_t)rank_of(&fam, r->lines[i].family) << 32 |
+		    rank_of(&prov, r->lines[i].provider);
+		k[i].l = &r->lines[i];
+		k[i].i = i;
+	}
+	qsort(k, n, sizeof(*k), cmp_key);
+	/* line k[i].i goes to place i: follow each cycle with one spare */
+	to = xcalloc(n, sizeof(*to));
+	for (i = 0; i < n; i++)
+		to[i] = k[i].i;		/* place i takes line to[i] */
+	free(k);
+	for (i = 0; i < n; i++) {
+		if (to[i] == i)
+			continue;
+		tmp = r->lines[i];
+		for (j = i; to[j] != i; ) {
+			size_t next = to[j];
+
+			r->lines[j] = r->lines[next];
+			to[j] = j;
+			j = next;
+		}
+		r->lines[j] = tmp;
+		to[j] = j;
+	}
+	free(to);
+	free(pat.key);
+	free(pat.rank);
+	free(fam.key);
+	free(fam.rank);
+	free(prov.key);
+	free(prov.rank);
 }
 
 void
