@@ -11,10 +11,15 @@
 #define CPTUNITS_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "units.h"
 
+/*
+ * A billed line as builders fill it (report_add) and writers read it
+ * (report_get); the report keeps its lines compact (report.c).
+ */
 struct report_line {
 	const char		*patient;	/* "" when none (calc); borrowed */
 	int			 date;		/* day number of the date of service */
@@ -51,9 +56,20 @@ struct report_reject {
 	char	*reason;
 };
 
+struct cline;
+struct line_ext;
+
 struct report {
-	struct report_line	*lines;
-	size_t			 nlines, capl;
+	struct cline		**chunks;	/* the lines, compact, in chunks */
+	size_t			 nlines, nchunks;
+	struct report_line	 open;		/* the line being built */
+	int			 has_open;
+	const char		**strs;		/* the strings lines name, by id */
+	size_t			 nstrs, capstrs;
+	uint32_t		*strmap;	/* pointer -> id + 1 (open addr.) */
+	size_t			 strmapsize;
+	struct line_ext		*ext;		/* warnings, --by session texts */
+	size_t			 next, capext;
 	struct report_reject	*rejects;
 	size_t			 nrejects, capr;
 	long			 records;	/* read */
@@ -73,9 +89,15 @@ struct report {
 	size_t			 ndisc;
 };
 
-/* Add a line; borrows patient, copies the units result's codes. */
+/*
+ * Add a line; borrows patient, copies the units result's codes.  The line
+ * returned may be filled in (and warned on) until the next report_add or
+ * report_sort; its strings are borrowed, start, end and source taken.
+ */
 struct report_line *report_add(struct report *, const char *patient, int date,
 	    const char *family, long minutes, const struct units_result *);
+/* Line i (after report_sort), into *view: valid while the report lives. */
+void	report_get(const struct report *, size_t i, struct report_line *view);
 void	report_warn(struct report_line *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	report_reject(struct report *, const char *file, long line,

@@ -148,10 +148,12 @@ totals(const struct report *r, size_t *n)
 	struct total *t = NULL;
 	size_t i, j, k;
 
+	struct report_line l;
+
 	*n = 0;
 	for (i = 0; i < r->nlines; i++)
-		for (j = 0; j < r->lines[i].ncodes; j++) {
-			const struct units_code *c = &r->lines[i].codes[j];
+		for (report_get(r, i, &l), j = 0; j < l.ncodes; j++) {
+			const struct units_code *c = &l.codes[j];
 
 			for (k = 0; k < *n; k++)
 				if (strcmp(t[k].code, c->code) == 0)
@@ -174,7 +176,7 @@ totals(const struct report *r, size_t *n)
 static void
 write_sv(const struct report *r, enum format f, FILE *fp)
 {
-	const struct report_line *l;
+	struct report_line view, *l = &view;
 	char sep = f == FMT_TSV ? '\t' : ',', d[DATE_BUFSZ];
 	size_t i, j;
 
@@ -184,7 +186,7 @@ write_sv(const struct report *r, enum format f, FILE *fp)
 		fprintf(fp, "%cstart%cend%csource", sep, sep, sep);
 	fputc('\n', fp);
 	for (i = 0; i < r->nlines; i++) {
-		l = &r->lines[i];
+		report_get(r, i, l);
 		for (j = 0; j < l->ncodes; j++) {
 			output_field(fp, l->patient, f);
 			fprintf(fp, "%c%s%c", sep, date_format(l->date, d), sep);
@@ -213,7 +215,7 @@ write_sv(const struct report *r, enum format f, FILE *fp)
 static void
 write_json(const struct report *r, FILE *fp)
 {
-	const struct report_line *l;
+	struct report_line view, *l = &view;
 	json_t *root, *lines, *line, *codes, *warn, *sum, *units, *rejects, *j;
 	struct total *t;
 	char d[DATE_BUFSZ];
@@ -222,7 +224,7 @@ write_json(const struct report *r, FILE *fp)
 	root = json_object();
 	lines = json_array();
 	for (i = 0; i < r->nlines; i++) {
-		l = &r->lines[i];
+		report_get(r, i, l);
 		line = json_object();
 		json_object_set_new(line, "patient", *l->patient ?
 		    output_json_string(l->patient) : json_null());
@@ -364,16 +366,16 @@ width(const char *s, int w)
 static void
 write_table(const struct report *r, FILE *fp)
 {
-	const struct report_line *l;
+	struct report_line view, *l = &view;
 	int wp = 7, wf = 6, wb = 6, wv = 8, wy = 5, wm = 9, patients = 0;
-	int provs = 0, payers = 0, mods = 0;
+	int provs = 0, payers = 0, mods = 0, prev = 0;
 	char d[DATE_BUFSZ], *b, next[32];
 	struct total *t;
 	size_t i, k, nt;
 
 	/* provider, payer and modifiers columns where a line has one */
 	for (i = 0; i < r->nlines; i++) {
-		l = &r->lines[i];
+		report_get(r, i, l);
 		if (*l->patient)
 			patients = 1;
 		provs |= *l->provider != '\0';
@@ -402,10 +404,11 @@ write_table(const struct report *r, FILE *fp)
 		    "NEXT UNIT");
 	}
 	for (i = 0; i < r->nlines; i++) {
-		l = &r->lines[i];
+		report_get(r, i, l);
 		/* days first: a blank line between days */
-		if (r->by_date && i > 0 && l->date != r->lines[i - 1].date)
+		if (r->by_date && i > 0 && l->date != prev)
 			fputc('\n', fp);
+		prev = l->date;
 		b = billed(l);
 		if (l->next >= 0)
 			snprintf(next, sizeof(next), "in %d more min", l->next);

@@ -11,18 +11,180 @@
 #include "report.h"
 #include "strutil.h"
 
+/*
+ * The lines are kept compact: strings by id into one table (each distinct
+ * pointer once), the rare parts (warnings, --by session texts) beside, in
+ * chunks that are never moved; 80 bytes a line.
+ */
+#define CHUNK_BITS	14
+#define CHUNK		((size_t)1 << CHUNK_BITS)
+#define EXT_NCODES	30		/* ext: index + 1, ncodes in the top bits */
+
+struct cline {
+	int64_t		minutes;
+	int64_t		line;
+	uint32_t	patient, family, provider, payer, modifiers, file;
+	uint32_t	code[2];
+	int32_t		units[2], over[2];
+	int32_t		date, next;
+	uint32_t	ext;
+	uint32_t	order;
+};
+
+struct line_ext {
+	char		**warnings;
+	size_t		  nwarnings;
+	char		 *start, *end, *source;
+};
+
+static size_t
+strmap_slot(const struct report *r, const char *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 17) & (r->strmapsize - 1);
+}
+
+/* The id of the string at p (0 for NULL), the same for the same pointer. */
+static uint32_t
+str_id(struct report *r, const char *p)
+{
+	size_t j, i;
+	uint32_t id;
+
+	if (p == NULL)
+		return 0;
+	if (r->nstrs == 0) {
+		r->capstrs = 64;
+		r->strs = xcalloc(r->capstrs, sizeof(*r->strs));
+		r->nstrs = 1;		/* id 0: NULL */
+	}
+	if (2 * (r->nstrs + 1) > r->strmapsize) {
+		free(r->strmap);
+		r->strmapsize = r->strmapsize ? r->strmapsize * 2 : 256;
+		r->strmap = xcalloc(r->strmapsize, sizeof(*r->strmap));
+		for (i = 1; i < r->nstrs; i++) {
+			for (j = strmap_slot(r, r->strs[i]); r->strmap[j];
+			    j = (j + 1) & (r->strmapsize - 1))
+				;
+			r->strmap[j] = (uint32_t)i;
+		}
+	}
+	for (j = strmap_slot(r, p); (id = r->strmap[j]) != 0;
+	    j = (j + 1) & (r->strmapsize - 1))
+		if (r->strs[id] == p)
+			return id;
+	if (r->nstrs == r->capstrs) {
+		r->capstrs *= 2;
+		r->strs = xreallocarray(r->strs, r->capstrs, sizeof(*r->strs));
+	}
+	id = (uint32_t)r->nstrs++;
+	r->strs[id] = p;
+	r->strmap[j] = id;
+	return id;
+}
+
+static struct cline *
+cline_at(const struct report *r, size_t i)
+{
+	return &r->chunks[i >> CHUNK_BITS][i & (CHUNK - 1)];
+}
+
+/* The line being built joins the others. */
+static void
+commit(struct report *r)
+{
+	struct report_line *l = &r->open;
+	struct line_ext *x;
+	struct cline *c;
+	size_t k;
+
+	if (!r->has_open)
+		return;
+	r->has_open = 0;
+	if ((r->nlines & (CHUNK - 1)) == 0) {
+		r->chunks = xreallocarray(r->chunks, r->nchunks + 1,
+		    sizeof(*r->chunks));
+		r->chunks[r->nchunks++] = xcalloc(CHUNK, sizeof(struct cline));
+	}
+	c = cline_at(r, r->nlines++);
+	c->minutes = l->minutes;
+	c->line = l->line;
+	c->patient = str_id(r, l->patient);
+	c->family = str_id(r, l->family);
+	c->provider = str_id(r, l->provider);
+	c->payer = str_id(r, l->payer);
+	c->modifiers = str_id(r, l->modifiers);
+	c->file = str_id(r, l->file);
+	for (k = 0; k < 2; k++) {
+		c->code[k] = k < l->ncodes ? str_id(r, l->codes[k].code) : 0;
+		c->units[k] = k < l->ncodes ? l->codes[k].units : 0;
+		c->over[k] = k < l->ncodes ? l->codes[k].over : 0;
+	}
+	c->date = l->date;
+	c->next = l->next;
+	c->order = (uint32_t)l->order;
+	c->ext = (uint32_t)l->ncodes << EXT_NCODES;
+	if (l->nwarnings || l->start || l->end || l->source) {
+		if (r->next == r->capext) {
+			r->capext = r->capext ? r->capext * 2 : 64;
+			r->ext = xreallocarray(r->ext, r->capext, sizeof(*r->ext));
+		}
+		x = &r->ext[r->next++];
+		x->warnings = l->warnings;
+		x->nwarnings = l->nwarnings;
+		x->start = l->start;
+		x->end = l->end;
+		x->source = l->source;
+		c->ext |= (uint32_t)r->next;
+	}
+	memset(l, 0, sizeof(*l));
+}
+
+void
+report_get(const struct report *r, size_t i, struct report_line *l)
+{
+	const struct cline *c = cline_at(r, i);
+	const struct line_ext *x;
+	size_t k, e = c->ext & (((uint32_t)1 << EXT_NCODES) - 1);
+
+	memset(l, 0, sizeof(*l));
+	l->patient = r->strs[c->patient];
+	l->date = c->date;
+	l->family = r->strs[c->family];
+	l->minutes = (long)c->minutes;
+	l->ncodes = c->ext >> EXT_NCODES;
+	for (k = 0; k < l->ncodes; k++) {
+		l->codes[k].code = r->strs[c->code[k]];
+		l->codes[k].units = c->units[k];
+		l->codes[k].over = c->over[k];
+	}
+	l->next = c->next;
+	l->order = c->order;
+	l->provider = r->strs[c->provider];
+	l->payer = r->strs[c->payer];
+	l->modifiers = r->strs[c->modifiers];
+	l->file = r->strs[c->file];
+	l->line = (long)c->line;
+	if (e > 0) {
+		x = &r->ext[e - 1];
+		l->warnings = x->warnings;
+		l->nwarnings = x->nwarnings;
+		l->start = x->start;
+		l->end = x->end;
+		l->source = x->source;
+	}
+}
+
 struct report_line *
 report_add(struct report *r, const char *patient, int date,
     const char *family, long minutes, const struct units_result *u)
 {
-	struct report_line *l;
+	struct report_line *l = &r->open;
 	struct units_code tmp;
 
-	if (r->nlines == r->capl) {
-		r->capl = r->capl ? r->capl * 2 : 64;
-		r->lines = xreallocarray(r->lines, r->capl, sizeof(*r->lines));
-	}
-	l = &r->lines[r->nlines++];
+	commit(r);
+	r->has_open = 1;
 	memset(l, 0, sizeof(*l));
 	l->patient = patient ? patient : "";
 	l->provider = l->payer = l->modifiers = "";
@@ -105,12 +267,12 @@ report_note(struct report *r, const char *fmt, ...)
 void
 report_print_warnings(const struct report *r, const char *prefix, FILE *fp)
 {
-	const struct report_line *l;
+	struct report_line view, *l = &view;
 	char d[DATE_BUFSZ];
 	size_t i, j;
 
 	for (i = 0; i < r->nlines; i++) {
-		l = &r->lines[i];
+		report_get(r, i, l);
 		for (j = 0; j < l->nwarnings; j++)
 			if (l->file)
 				fprintf(fp, "cptunits: %s:%ld: %s %s: %s\n", l->file,
@@ -124,180 +286,179 @@ report_print_warnings(const struct report *r, const char *prefix, FILE *fp)
 		fprintf(fp, "cptunits: note: %s\n", r->notes[i]);
 }
 
-/*
- * Ranks of strings by strcmp, found by their pointers: the lines of a run
- * name few distinct patients, families and providers, mostly by the same
- * (interned) pointers, so each distinct pointer is ranked once and the
- * lines are sorted on integers.
- */
-struct rankmap {
-	const char	**key;		/* open addressing on the pointer */
-	uint32_t	 *rank;
-	size_t		  size, n;
-};
-
-static size_t
-ptr_slot(const struct rankmap *m, const char *p)
+static int
+cmp_id(const void *a, const void *b, void *arg)
 {
-	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL;
+	const struct report *r = arg;
 
-	return (size_t)(h >> 20) & (m->size - 1);
-}
-
-static void
-rank_add(struct rankmap *m, const char *p)
-{
-	size_t j, i, size;
-	const char **old;
-
-	if (2 * (m->n + 1) > m->size) {
-		old = m->key;
-		size = m->size;
-		m->size = size ? size * 2 : 64;
-		m->key = xcalloc(m->size, sizeof(*m->key));
-		for (i = 0; i < size; i++) {
-			if (old[i] == NULL)
-				continue;
-			for (j = ptr_slot(m, old[i]); m->key[j];
-			    j = (j + 1) & (m->size - 1))
-				;
-			m->key[j] = old[i];
-		}
-		free(old);
-	}
-	for (j = ptr_slot(m, p); m->key[j]; j = (j + 1) & (m->size - 1))
-		if (m->key[j] == p)
-			return;
-	m->key[j] = p;
-	m->n++;
-}
-
-static size_t
-rank_find(const struct rankmap *m, const char *p)
-{
-	size_t j;
-
-	for (j = ptr_slot(m, p); m->key[j] != p; j = (j + 1) & (m->size - 1))
-		;
-	return j;
+	return strcmp(r->strs[*(const uint32_t *)a], r->strs[*(const uint32_t *)b]);
 }
 
 static int
-cmp_str(const void *a, const void *b)
+cmp_day(const void *a, const void *b, void *arg)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	const uint32_t *kd = arg;
+	uint32_t x = kd[*(const uint32_t *)a], y = kd[*(const uint32_t *)b];
+
+	return x < y ? -1 : x > y;
 }
 
-/* Rank every pointer added: equal strings the same rank. */
-static void
-rank_assign(struct rankmap *m)
+/* Rank of each string id by strcmp (equal strings alike), in rank[]. */
+static uint32_t *
+ranks(const struct report *r)
 {
-	const char **v;
-	size_t i, k = 0;
-	uint32_t r = 0;
+	uint32_t *rank, *v, k = 0;
+	size_t i;
 
-	v = xcalloc(m->n ? m->n : 1, sizeof(*v));
-	for (i = 0; i < m->size; i++)
-		if (m->key[i])
-			v[k++] = m->key[i];
-	qsort(v, k, sizeof(*v), cmp_str);
-	m->rank = xcalloc(m->size, sizeof(*m->rank));
-	for (i = 0; i < k; i++) {
-		if (i > 0 && strcmp(v[i - 1], v[i]) != 0)
-			r++;
-		m->rank[rank_find(m, v[i])] = r;
+	rank = xcalloc(r->nstrs, sizeof(*rank));
+	v = xcalloc(r->nstrs, sizeof(*v));
+	for (i = 1; i < r->nstrs; i++)
+		v[i - 1] = (uint32_t)i;
+	qsort_r(v, r->nstrs - 1, sizeof(*v), cmp_id, (void *)r);
+	for (i = 0; i + 1 < r->nstrs; i++) {
+		if (i > 0 && strcmp(r->strs[v[i - 1]], r->strs[v[i]]) != 0)
+			k++;
+		rank[v[i]] = k + 1;	/* 0: NULL, before every string */
 	}
 	free(v);
+	return rank;
 }
 
-static uint32_t
-rank_of(const struct rankmap *m, const char *p)
-{
-	return m->rank[rank_find(m, p)];
-}
-
-struct sortkey {
-	uint64_t			 a, b;
-	const struct report_line	*l;
-	size_t				 i;
+struct sortctx {
+	const struct report	*r;
+	const uint32_t		*rank;
 };
 
+/* Within one patient and date: family, provider, start, then order. */
 static int
-cmp_key(const void *va, const void *vb)
+cmp_rest(const void *a, const void *b, void *arg)
 {
-	const struct sortkey *x = va, *y = vb;
+	const struct sortctx *sc = arg;
+	const struct cline *x = cline_at(sc->r, *(const uint32_t *)a);
+	const struct cline *y = cline_at(sc->r, *(const uint32_t *)b);
+	const struct line_ext *ex, *ey;
+	uint32_t m = ((uint32_t)1 << EXT_NCODES) - 1;
 	int c;
 
-	if (x->a != y->a)
-		return x->a < y->a ? -1 : 1;
-	if (x->b != y->b)
-		return x->b < y->b ? -1 : 1;
-	if (x->l->start && y->l->start &&
-	    (c = strcmp(x->l->start, y->l->start)) != 0)
+	if (sc->rank[x->family] != sc->rank[y->family])
+		return sc->rank[x->family] < sc->rank[y->family] ? -1 : 1;
+	if (sc->rank[x->provider] != sc->rank[y->provider])
+		return sc->rank[x->provider] < sc->rank[y->provider] ? -1 : 1;
+	ex = (x->ext & m) ? &sc->r->ext[(x->ext & m) - 1] : NULL;
+	ey = (y->ext & m) ? &sc->r->ext[(y->ext & m) - 1] : NULL;
+	if (ex && ey && ex->start && ey->start &&
+	    (c = strcmp(ex->start, ey->start)) != 0)
 		return c;
-	return x->l->order < y->l->order ? -1 : x->l->order > y->l->order;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Stable counting sort of v[0..n) by key[v[i]] in [0, range). */
+static void
+count_sort(uint32_t *v, uint32_t *tmp, size_t n, const uint32_t *key,
+    size_t range)
+{
+	size_t *at = xcalloc(range + 1, sizeof(*at)), i;
+
+	for (i = 0; i < n; i++)
+		at[key[v[i]] + 1]++;
+	for (i = 1; i <= range; i++)
+		at[i] += at[i - 1];
+	for (i = 0; i < n; i++)
+		tmp[at[key[v[i]]]++] = v[i];
+	memcpy(v, tmp, n * sizeof(*v));
+	free(at);
 }
 
 /*
- * The order of cmp_line (or cmp_line_by_date), on integer keys: patient
- * and date, then family and provider, then start and order.
+ * Sort by patient, date, family, provider (then start and order) — or by
+ * date first (by_date) — without comparing strings line by line: ranks of
+ * the few distinct strings, two stable counting sorts on (patient, date),
+ * and a comparison sort only within each patient-day.
  */
 void
 report_sort(struct report *r)
 {
-	struct rankmap pat = { 0 }, fam = { 0 }, prov = { 0 };
-	struct report_line tmp;
-	struct sortkey *k;
-	uint64_t pr, d;
-	size_t i, j, n = r->nlines, *to;
+	struct sortctx sc;
+	struct cline tmp;
+	uint32_t *v, *t, *kp, *kd, *to;
+	size_t i, j, n, lo;
+	int32_t dmin = INT32_MAX, dmax = INT32_MIN;
 
-	if (n < 2)
+	commit(r);
+	if ((n = r->nlines) < 2)
 		return;
+	sc.r = r;
+	sc.rank = ranks(r);
+	v = xcalloc(n, sizeof(*v));
+	t = xcalloc(n, sizeof(*t));
+	kp = xcalloc(n, sizeof(*kp));
+	kd = xcalloc(n, sizeof(*kd));
 	for (i = 0; i < n; i++) {
-		rank_add(&pat, r->lines[i].patient);
-		rank_add(&fam, r->lines[i].family);
-		rank_add(&prov, r->lines[i].provider);
+		const struct cline *c = cline_at(r, i);
+
+		if (c->date < dmin)
+			dmin = c->date;
+		if (c->date > dmax)
+			dmax = c->date;
 	}
-	rank_assign(&pat);
-	rank_assign(&fam);
-	rank_assign(&prov);
-	k = xcalloc(n, sizeof(*k));
 	for (i = 0; i < n; i++) {
-		pr = rank_of(&pat, r->lines[i].patient);
-		d = (uint32_t)r->lines[i].date ^ 0x80000000u;
-		k[i].a = r->by_date ? d << 32 | pr : pr << 32 | d;
-		k[i].b = (uint64_t)rank_of(&fam, r->lines[i].family) << 32 |
-		    rank_of(&prov, r->lines[i].provider);
-		k[i].l = &r->lines[i];
-		k[i].i = i;
+		const struct cline *c = cline_at(r, i);
+
+		v[i] = (uint32_t)i;
+		kp[i] = sc.rank[c->patient];
+		kd[i] = (uint32_t)((int64_t)c->date - dmin);
 	}
-	qsort(k, n, sizeof(*k), cmp_key);
-	/* line k[i].i goes to place i: follow each cycle with one spare */
-	to = xcalloc(n, sizeof(*to));
-	for (i = 0; i < n; i++)
-		to[i] = k[i].i;		/* place i takes line to[i] */
-	free(k);
+	/* dates over a span far wider than the lines: ranks of them instead */
+	if ((uint64_t)((int64_t)dmax - dmin) > 4 * (uint64_t)n + 4096) {
+		for (i = 0; i < n; i++)
+			t[i] = (uint32_t)i;
+		qsort_r(t, n, sizeof(*t), cmp_day, kd);
+		for (i = 0, j = 0; i < n; i++) {
+			if (i > 0 && kd[t[i]] != kd[t[i - 1]])
+				j++;
+			v[t[i]] = (uint32_t)j;
+		}
+		memcpy(kd, v, n * sizeof(*kd));
+		for (i = 0; i < n; i++)
+			v[i] = (uint32_t)i;
+		dmax = (int32_t)j;
+		dmin = 0;
+	}
+	if (r->by_date) {
+		count_sort(v, t, n, kp, r->nstrs + 1);
+		count_sort(v, t, n, kd, (size_t)((int64_t)dmax - dmin) + 1);
+	} else {
+		count_sort(v, t, n, kd, (size_t)((int64_t)dmax - dmin) + 1);
+		count_sort(v, t, n, kp, r->nstrs + 1);
+	}
+	for (lo = 0; lo < n; lo = i) {
+		for (i = lo + 1; i < n && kp[v[i]] == kp[v[lo]] &&
+		    kd[v[i]] == kd[v[lo]]; i++)
+			;
+		if (i - lo > 1)
+			qsort_r(v + lo, i - lo, sizeof(*v), cmp_rest, &sc);
+	}
+	free(kp);
+	free(kd);
+	free(t);
+	free((void *)sc.rank);
+	/* place i takes line v[i]: follow each cycle with one spare */
+	to = v;
 	for (i = 0; i < n; i++) {
 		if (to[i] == i)
 			continue;
-		tmp = r->lines[i];
+		tmp = *cline_at(r, i);
 		for (j = i; to[j] != i; ) {
-			size_t next = to[j];
+			size_t nx = to[j];
 
-			r->lines[j] = r->lines[next];
-			to[j] = j;
-			j = next;
+			*cline_at(r, j) = *cline_at(r, nx);
+			to[j] = (uint32_t)j;
+			j = nx;
 		}
-		r->lines[j] = tmp;
-		to[j] = j;
+		*cline_at(r, j) = tmp;
+		to[j] = (uint32_t)j;
 	}
-	free(to);
-	free(pat.key);
-	free(pat.rank);
-	free(fam.key);
-	free(fam.rank);
-	free(prov.key);
-	free(prov.rank);
+	free(v);
 }
 
 void
@@ -305,15 +466,21 @@ report_free(struct report *r)
 {
 	size_t i, j;
 
-	for (i = 0; i < r->nlines; i++) {
-		for (j = 0; j < r->lines[i].nwarnings; j++)
-			free(r->lines[i].warnings[j]);
-		free(r->lines[i].warnings);
-		free(r->lines[i].start);
-		free(r->lines[i].end);
-		free(r->lines[i].source);
+	commit(r);
+	for (i = 0; i < r->next; i++) {
+		for (j = 0; j < r->ext[i].nwarnings; j++)
+			free(r->ext[i].warnings[j]);
+		free(r->ext[i].warnings);
+		free(r->ext[i].start);
+		free(r->ext[i].end);
+		free(r->ext[i].source);
 	}
-	free(r->lines);
+	free(r->ext);
+	for (i = 0; i < r->nchunks; i++)
+		free(r->chunks[i]);
+	free(r->chunks);
+	free(r->strs);
+	free(r->strmap);
 	for (i = 0; i < r->nrejects; i++) {
 		free(r->rejects[i].file);
 		free(r->rejects[i].reason);

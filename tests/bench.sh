@@ -10,15 +10,15 @@
 # is the best of three runs; memory is the peak resident size of those.
 #
 #   BENCH_ROWS   rows of the realistic log (default 1000000)
-#   BENCH_FLAT   row counts of the flat-memory check, on the same
-#                patient-days (default "100000 1000000"; "1000000 10000000"
+#   BENCH_FLAT   row counts of the flat-memory check, on the same pools
+#                (default "200000 2000000"; "1000000 10000000"
 #                for the ten-million-row figure)
 #   B            the build folder (default build)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-$top/build}
 rows=${BENCH_ROWS:-1000000}
-flat=${BENCH_FLAT:-100000 1000000}
+flat=${BENCH_FLAT:-200000 2000000}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/cptunits-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT INT TERM
 run="$B/runstat"
@@ -88,16 +88,16 @@ gen "$rows" 2000 "$dir/shuf.csv" 1
 bench_log "shuffled" "$dir/shuf.csv" "$rows"
 rm -f "$dir/real.csv" "$dir/shuf.csv"
 
-# memory grows with patient-days, not rows: 200 patients' year, the same
-# patient-days at each row count
+# memory grows with pools, not rows: 20 patients' year (52,400 pools at
+# most: 262 days, 5 families, 2 providers), filled at each row count
 peaks=
 for n in $flat; do
-	gen "$n" 200 "$dir/flat.csv"
-	bench_log "200 patients" "$dir/flat.csv" "$n"
+	gen "$n" 20 "$dir/flat.csv"
+	bench_log "20 patients" "$dir/flat.csv" "$n"
 	peaks="$peaks $n rows: $last_peak MiB;"
 	rm -f "$dir/flat.csv"
 done
-printf '\nmemory on the same patient-days:%s\n' "$peaks"
+printf '\nmemory on the same pools:%s\n' "$peaks"
 
 # calendars: cptunits ics beside libical alone parsing and expanding the
 # same file over 2024
