@@ -140,19 +140,29 @@ struct pool {
 	void			*arg;
 	struct pending		*pend;
 	size_t			 npend, cappend;
+	const char		*file_src, *file_in;	/* the last file named */
 };
 
+static uint64_t
+mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* The key of a pool: its patient (interned), date, family, provider
+ * (interned, or NULL) and session number, all integers. */
 static uint64_t
 key_hash(const char *patient, int date, const void *fam, unsigned long seq,
     const char *kprov)
 {
-	uint64_t h = 14695981039346656037ULL;
+	uint64_t h = (uint64_t)(uintptr_t)patient;
 
-	h = str_fnv(h, patient, strlen(patient) + 1);
-	h = str_fnv(h, &date, sizeof(date));
-	h = str_fnv(h, &fam, sizeof(fam));
-	h = str_fnv(h, &kprov, sizeof(kprov));
-	return str_fnv(h, &seq, sizeof(seq));
+	h = mix64(h ^ (uint64_t)(uint32_t)date << 40);
+	h = mix64(h ^ (uint64_t)(uintptr_t)fam);
+	h = mix64(h ^ (uint64_t)(uintptr_t)kprov ^ (uint64_t)seq << 48);
+	return h;
 }
 
 static void *
@@ -179,9 +189,10 @@ arena(struct pool *p, size_t n)
 static const char *
 intern(struct pool *p, const char *s)
 {
-	uint64_t h = str_fnv(14695981039346656037ULL, s, strlen(s));
+	size_t len = strlen(s);
+	uint64_t h = str_hash(s, len);
 	struct str *e, **tab;
-	size_t i, size, len;
+	size_t i, size;
 
 	if (p->strsize == 0) {
 		p->strsize = 256;
@@ -203,7 +214,6 @@ intern(struct pool *p, const char *s)
 		p->strs = tab;
 		p->strsize = size;
 	}
-	len = strlen(s);
 	e = arena(p, sizeof(*e) + len + 1);
 	e->hash = h;
 	memcpy(e->s, s, len + 1);
@@ -254,9 +264,9 @@ grow(struct pool *p)
 static size_t
 pslot_of(const struct pool *p, const struct entry *e, const char *prov)
 {
-	uint64_t h = str_fnv(14695981039346656037ULL, &e, sizeof(e));
+	uint64_t h = mix64((uint64_t)(uintptr_t)e ^
+	    mix64((uint64_t)(uintptr_t)prov));
 
-	h = str_fnv(h, &prov, sizeof(prov));
 	return (size_t)(h & (p->ptabsize - 1));
 }
 
@@ -312,7 +322,7 @@ pset_add(struct pool *p, const struct entry *e, const char *prov)
 static const char *
 interned(const struct pool *p, const char *s)
 {
-	uint64_t h = str_fnv(14695981039346656037ULL, s, strlen(s));
+	uint64_t h = str_hash(s, strlen(s));
 	struct str *e;
 
 	if (p->strsize == 0)
@@ -328,22 +338,23 @@ find(struct pool *p, const struct session *s, unsigned long seq,
     const char *kprov)
 {
 	const char *payer = s->payer ? s->payer : "";
+	const char *pat = intern(p, s->patient);
 	struct entry *e;
 	uint64_t h;
 	size_t j;
 	unsigned i;
 
 	for (i = 0; seq == 0 && i < RECENT; i++)
-		if ((e = p->recent[i]) != NULL && e->date == s->date &&
-		    e->fam == s->family && e->seq == 0 && e->kprov == kprov &&
-		    strcmp(e->patient, s->patient) == 0)
+		if ((e = p->recent[i]) != NULL && e->patient == pat &&
+		    e->date == s->date && e->fam == s->family && e->seq == 0 &&
+		    e->kprov == kprov)
 			return e;
-	h = key_hash(s->patient, s->date, s->family, seq, kprov);
+	h = key_hash(pat, s->date, s->family, seq, kprov);
 	for (j = h & (p->tabsize - 1); (e = p->tab[j].e) != NULL;
 	    j = (j + 1) & (p->tabsize - 1))
-		if (p->tab[j].hash == h && e->date == s->date &&
-		    e->fam == s->family && e->seq == seq && e->kprov == kprov &&
-		    strcmp(e->patient, s->patient) == 0) {
+		if (p->tab[j].hash == h && e->patient == pat &&
+		    e->date == s->date && e->fam == s->family && e->seq == seq &&
+		    e->kprov == kprov) {
 			p->recent[p->nextrecent++ % RECENT] = e;
 			return e;
 		}
@@ -354,12 +365,17 @@ find(struct pool *p, const struct session *s, unsigned long seq,
 			;
 	}
 	e = xcalloc(1, sizeof(*e));
-	e->patient = intern(p, s->patient);
+	e->patient = pat;
 	e->date = s->date;
 	e->fam = s->family;
 	e->payer = intern(p, payer);
 	e->kprov = kprov;
-	e->file = s->file ? intern(p, s->file) : NULL;
+	if (s->file && (s->file != p->file_src ||
+	    strcmp(s->file, p->file_in) != 0)) {
+		p->file_src = s->file;	/* rows of one file name it alike */
+		p->file_in = intern(p, s->file);
+	}
+	e->file = s->file ? p->file_in : NULL;
 	e->line = s->line;
 	e->seq = seq;
 	p->tab[j].hash = h;
@@ -537,6 +553,33 @@ cmp_entry(const void *a, const void *b)
 	if (x->date != y->date)
 		return x->date < y->date ? -1 : 1;
 	if ((c = strcmp(rules_family_label(x->fam),
+	    rules_family_label(y->fam))) != 0)
+		return c;
+	if (x->kprov != y->kprov && (c = strcmp(x->kprov ? x->kprov : "",
+	    y->kprov ? y->kprov : "")) != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * The order of billing: cmp_entry's, but patients by their interned
+ * pointer, not their spelling.  The lines are sorted for output anyway
+ * (report_sort); what billing needs is each patient's entries together,
+ * by date, and within a patient, date and family, cmp_entry's order (the
+ * ties of the output keep it).
+ */
+static int
+cmp_bill(const void *a, const void *b)
+{
+	const struct entry *x = *(struct entry *const *)a;
+	const struct entry *y = *(struct entry *const *)b;
+	int c;
+
+	if (x->patient != y->patient)
+		return (uintptr_t)x->patient < (uintptr_t)y->patient ? -1 : 1;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	if (x->fam != y->fam && (c = strcmp(rules_family_label(x->fam),
 	    rules_family_label(y->fam))) != 0)
 		return c;
 	if (x->kprov != y->kprov && (c = strcmp(x->kprov ? x->kprov : "",
@@ -748,7 +791,7 @@ static int
 same_group(const struct entry *a, const struct entry *b)
 {
 	return a->date == b->date && a->fam == b->fam && a->kprov == b->kprov &&
-	    strcmp(a->patient, b->patient) == 0;
+	    a->patient == b->patient;
 }
 
 /*
@@ -773,7 +816,7 @@ dedupe(struct entry **all, size_t n)
 		/* the day before's group of the same patient and family */
 		prev.n = 0;
 		for (g = i; g > 0 && all[g - 1]->date >= all[i]->date - 1 &&
-		    strcmp(all[g - 1]->patient, all[i]->patient) == 0; g--) {
+		    all[g - 1]->patient == all[i]->patient; g--) {
 			const struct entry *q = all[g - 1];
 
 			if (q->date == all[i]->date - 1 &&
@@ -871,7 +914,7 @@ bill_open(struct pool *p)
 		memcpy(all, p->all, p->n * sizeof(*all));
 	n = p->n;
 	if (n > 1)
-		qsort(all, n, sizeof(*all), cmp_entry);
+		qsort(all, n, sizeof(*all), cmp_bill);
 	dedupe(all, n);
 
 	/* primaries first: add-ons are judged by what they billed */
@@ -890,10 +933,10 @@ bill_open(struct pool *p)
 			continue;
 		/* the entries of the same patient and date sit around i */
 		for (lo = i; lo > 0 && all[lo - 1]->date == e->date &&
-		    strcmp(all[lo - 1]->patient, e->patient) == 0; lo--)
+		    all[lo - 1]->patient == e->patient; lo--)
 			;
 		for (hi = i + 1; hi < n && all[hi]->date == e->date &&
-		    strcmp(all[hi]->patient, e->patient) == 0; hi++)
+		    all[hi]->patient == e->patient; hi++)
 			;
 		k = 0;
 		e->loose = 0;	/* the minutes of the add-ons that bill */

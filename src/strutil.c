@@ -238,3 +238,22 @@ str_fnv(uint64_t h, const void *p, size_t n)
 		h = (h ^ *s++) * 1099511628211ULL;
 	return h;
 }
+
+uint64_t
+str_hash(const void *v, size_t n)
+{
+	const char *p = v;
+	uint64_t h = 0x243f6a8885a308d3ULL ^ n, w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	h ^= h >> 32;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 29);
+}
