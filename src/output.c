@@ -173,13 +173,91 @@ totals(const struct report *r, size_t *n)
 	return t;
 }
 
+/*
+ * The CSV and TSV lines are many: they are formatted into one buffer,
+ * numbers by hand, and written in big blocks.
+ */
+struct obuf {
+	FILE	*fp;
+	size_t	 n;
+	char	 b[65536];
+};
+
+static void
+ob_flush(struct obuf *o)
+{
+	if (o->n > 0)
+		fwrite(o->b, 1, o->n, o->fp);
+	o->n = 0;
+}
+
+static void
+ob_put(struct obuf *o, const char *s, size_t n)
+{
+	if (o->n + n > sizeof(o->b)) {
+		ob_flush(o);
+		if (n > sizeof(o->b)) {
+			fwrite(s, 1, n, o->fp);
+			return;
+		}
+	}
+	memcpy(o->b + o->n, s, n);
+	o->n += n;
+}
+
+static void
+ob_char(struct obuf *o, char c)
+{
+	if (o->n == sizeof(o->b))
+		ob_flush(o);
+	o->b[o->n++] = c;
+}
+
+static void
+ob_long(struct obuf *o, long v)
+{
+	char t[24], *q = t + sizeof(t);
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+
+	do
+		*--q = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--q = '-';
+	ob_put(o, q, (size_t)(t + sizeof(t) - q));
+}
+
+/* A field as output_field writes it. */
+static void
+ob_field(struct obuf *o, const char *s, enum format f)
+{
+	size_t n = strlen(s);
+
+	if (f != FMT_TSV && strpbrk(s, ",\"\r\n") == NULL && (n == 0 ||
+	    (s[0] != ' ' && s[n - 1] != ' ' && s[0] != '\t' &&
+	    s[n - 1] != '\t'))) {
+		ob_put(o, s, n);
+		return;
+	}
+	if (f == FMT_TSV && strpbrk(s, "\t\r\n") == NULL) {
+		ob_put(o, s, n);
+		return;
+	}
+	ob_flush(o);
+	output_field_n(o->fp, s, n, f);
+}
+
 static void
 write_sv(const struct report *r, enum format f, FILE *fp)
 {
 	struct report_line view, *l = &view;
 	char sep = f == FMT_TSV ? '\t' : ',', d[DATE_BUFSZ];
-	size_t i, j;
+	struct obuf *o = xmalloc(sizeof(*o));
+	size_t i, j, dn = 0;
+	int lastdate = 0, have = 0;
 
+	o->fp = fp;
+	o->n = 0;
 	fprintf(fp, "patient%cdate%cfamily%cminutes%ccode%cunits%cprovider%cpayer"
 	    "%cmodifiers", sep, sep, sep, sep, sep, sep, sep, sep);
 	if (r->by_session)
@@ -187,29 +265,42 @@ write_sv(const struct report *r, enum format f, FILE *fp)
 	fputc('\n', fp);
 	for (i = 0; i < r->nlines; i++) {
 		report_get(r, i, l);
+		if (!have || l->date != lastdate) {
+			dn = strlen(date_format(l->date, d));
+			lastdate = l->date;
+			have = 1;
+		}
 		for (j = 0; j < l->ncodes; j++) {
-			output_field(fp, l->patient, f);
-			fprintf(fp, "%c%s%c", sep, date_format(l->date, d), sep);
-			output_field(fp, l->family, f);
-			fprintf(fp, "%c%ld%c", sep, l->minutes, sep);
-			output_field(fp, l->codes[j].code, f);
-			fprintf(fp, "%c%d%c", sep, l->codes[j].units, sep);
-			output_field(fp, l->provider, f);
-			fputc(sep, fp);
-			output_field(fp, l->payer, f);
-			fputc(sep, fp);
-			output_field(fp, l->modifiers, f);
+			ob_field(o, l->patient, f);
+			ob_char(o, sep);
+			ob_put(o, d, dn);
+			ob_char(o, sep);
+			ob_field(o, l->family, f);
+			ob_char(o, sep);
+			ob_long(o, l->minutes);
+			ob_char(o, sep);
+			ob_field(o, l->codes[j].code, f);
+			ob_char(o, sep);
+			ob_long(o, l->codes[j].units);
+			ob_char(o, sep);
+			ob_field(o, l->provider, f);
+			ob_char(o, sep);
+			ob_field(o, l->payer, f);
+			ob_char(o, sep);
+			ob_field(o, l->modifiers, f);
 			if (r->by_session) {
-				fputc(sep, fp);
-				output_field(fp, l->start ? l->start : "", f);
-				fputc(sep, fp);
-				output_field(fp, l->end ? l->end : "", f);
-				fputc(sep, fp);
-				output_field(fp, l->source ? l->source : "", f);
+				ob_char(o, sep);
+				ob_field(o, l->start ? l->start : "", f);
+				ob_char(o, sep);
+				ob_field(o, l->end ? l->end : "", f);
+				ob_char(o, sep);
+				ob_field(o, l->source ? l->source : "", f);
 			}
-			fputc('\n', fp);
+			ob_char(o, '\n');
 		}
 	}
+	ob_flush(o);
+	free(o);
 }
 
 static void
