@@ -999,46 +999,30 @@ free_entry(struct pool *p, struct entry *e)
 
 /*
  * Streaming: a session of a later day than the current one bills the
- * current day's pools and frees those no later day needs: only the day
- * just before `date` is kept, for its sessions past midnight.
+ * current day's pools and frees those no later day needs: only the pools
+ * of the day just before `date` with a session past midnight are kept,
+ * billed, for the next day's check (dedupe); no session can reach them
+ * (one of their day falls back), so they leave the table and the pairs.
  */
 static void
 advance(struct pool *p, int date)
 {
-	struct pslot *old;
-	size_t i, k, j, size;
+	size_t i, k;
 	struct entry *e;
 
 	bill_open(p);
-	/* the (pool, provider) pairs of the entries kept, before freeing */
-	old = p->ptab;
-	size = p->ptabsize;
-	p->ptab = NULL;
-	p->ptabsize = p->pn = 0;
-	for (i = 0; i < size; i++)
-		if (old[i].e != NULL && old[i].e->date == date - 1)
-			pset_add(p, old[i].e, old[i].prov);
-	free(old);
 	for (i = k = 0; i < p->n; i++) {
 		e = p->all[i];
-		if (e->date == date - 1)
+		if (e->date == date - 1 && (e->notes & NOTE_MIDNIGHT))
 			p->all[k++] = e;
 		else
 			free_entry(p, e);
 	}
 	p->n = k;
+	free(p->ptab);
+	p->ptab = NULL;
+	p->ptabsize = p->pn = 0;
 	memset(p->tab, 0, p->tabsize * sizeof(*p->tab));
-	while (p->tabsize > 1024 && 8 * (k + 1) < p->tabsize)
-		p->tabsize /= 2;
-	for (i = 0; i < k; i++) {
-		e = p->all[i];
-		for (j = key_hash(e->patient, e->date, e->fam, e->seq, e->kprov) &
-		    (p->tabsize - 1); p->tab[j].e; j = (j + 1) & (p->tabsize - 1))
-			;
-		p->tab[j].hash = key_hash(e->patient, e->date, e->fam, e->seq,
-		    e->kprov);
-		p->tab[j].e = e;
-	}
 	memset(p->recent, 0, sizeof(p->recent));
 }
 
