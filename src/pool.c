@@ -588,6 +588,24 @@ cmp_bill(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+struct billkey {
+	uintptr_t	 patient;
+	int		 date;
+	struct entry	*e;
+};
+
+static int
+cmp_billkey(const void *a, const void *b)
+{
+	const struct billkey *x = a, *y = b;
+
+	if (x->patient != y->patient)
+		return x->patient < y->patient ? -1 : 1;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return cmp_bill(&x->e, &y->e);
+}
+
 static long long
 merged(const struct entry *e)
 {
@@ -909,12 +927,23 @@ bill_open(struct pool *p)
 	long minutes, base = p->order;
 	int ok;
 
-	all = xcalloc(p->n ? p->n : 1, sizeof(*all));
-	if (p->n > 0)
-		memcpy(all, p->all, p->n * sizeof(*all));
 	n = p->n;
-	if (n > 1)
-		qsort(all, n, sizeof(*all), cmp_bill);
+	all = xcalloc(n ? n : 1, sizeof(*all));
+	if (n > 1) {
+		/* on the two integers first, the entries only on their ties */
+		struct billkey *bk = xcalloc(n, sizeof(*bk));
+
+		for (i = 0; i < n; i++) {
+			bk[i].patient = (uintptr_t)p->all[i]->patient;
+			bk[i].date = p->all[i]->date;
+			bk[i].e = p->all[i];
+		}
+		qsort(bk, n, sizeof(*bk), cmp_billkey);
+		for (i = 0; i < n; i++)
+			all[i] = bk[i].e;
+		free(bk);
+	} else if (n == 1)
+		all[0] = p->all[0];
 	dedupe(all, n);
 
 	/* primaries first: add-ons are judged by what they billed */
