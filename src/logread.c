@@ -543,27 +543,31 @@ reject(struct file *F, const struct csvrec *rec, const char *fmt, ...)
 }
 
 /*
- * The row's known fields, trimmed, into one scratch buffer (no allocation
- * per field); "" for a column the log does not have.
+ * The row's known fields, trimmed: where the reader holds them, or copied
+ * into one scratch buffer (no allocation per field) when blanks follow;
+ * "" for a column the log does not have.  The code is always a copy, the
+ * one returned, so that it may be cut at its modifiers.
  */
-static void
-get_all(struct file *F, const struct csvrec *rec, char *v[COL_COUNT])
+static char *
+get_all(struct file *F, const struct csvrec *rec, const char *v[COL_COUNT])
 {
-	size_t need = COL_COUNT, at = 0, n;
+	char *code = NULL;
+	size_t at = 0, n, need = 0;
 	const char *f;
 	int c, i;
 
+	/* a field is used where it lies, but for the code (cut at its
+	 * modifiers) and a field with blanks after it: those are copied */
 	for (c = 0; c < COL_COUNT; c++)
 		if ((i = F->col[c]) >= 0)
-			need += rec->len[i];
+			need += rec->len[i] + 1;
 	if (need > F->scratchcap) {
 		F->scratchcap = need * 2;
 		F->scratch = xreallocarray(F->scratch, F->scratchcap, 1);
 	}
 	for (c = 0; c < COL_COUNT; c++) {
-		v[c] = F->scratch + at;
 		if ((i = F->col[c]) < 0) {
-			F->scratch[at++] = '\0';
+			v[c] = "";
 			continue;
 		}
 		f = rec->field[i];
@@ -572,13 +576,23 @@ get_all(struct file *F, const struct csvrec *rec, char *v[COL_COUNT])
 			f++;
 			n--;
 		}
+		if (n == rec->len[i] - (size_t)(f - rec->field[i]) &&
+		    c != COL_CODE && (n == 0 || (f[n - 1] != ' ' &&
+		    f[n - 1] != '\t' && f[n - 1] != '\r' && f[n - 1] != '\n'))) {
+			v[c] = f;
+			continue;
+		}
 		while (n > 0 && (f[n - 1] == ' ' || f[n - 1] == '\t' ||
 		    f[n - 1] == '\r' || f[n - 1] == '\n'))
 			n--;
-		memcpy(v[c], f, n);
-		v[c][n] = '\0';
+		memcpy(F->scratch + at, f, n);
+		F->scratch[at + n] = '\0';
+		v[c] = F->scratch + at;
+		if (c == COL_CODE)
+			code = F->scratch + at;
 		at += n + 1;
 	}
+	return code;
 }
 
 /* The family billing code on day, through the cache; else why not. */
@@ -848,7 +862,8 @@ row(struct file *F, const struct csvrec *rec)
 	const struct rules_family *fam;
 	struct session s;
 	struct clock cs, ce;
-	char *v[COL_COUNT], *why = NULL, d[DATE_BUFSZ], st[32], et[32], *src;
+	const char *v[COL_COUNT];
+	char *why = NULL, d[DATE_BUFSZ], st[32], et[32], *src, *code;
 	long long n = 0;
 	const char *err;
 	int i, day = 0, sday, dmy = o->rules->date_order == ORDER_DMY;
@@ -880,7 +895,7 @@ row(struct file *F, const struct csvrec *rec)
 		    rec->nfields, rec->nfields == 1 ? "" : "s", F->nheader);
 		return;
 	}
-	get_all(F, rec, v);
+	code = get_all(F, rec, v);	/* the code's a copy, cut at modifiers */
 	memset(&s, 0, sizeof(s));
 	if (*v[COL_PATIENT] == '\0' && *v[COL_DATE] == '\0' &&
 	    totals_row(rec)) {
@@ -926,10 +941,10 @@ row(struct file *F, const struct csvrec *rec)
 	}
 	{
 		/* a code with modifiers, as exports write it: 97153-HN, 97153 HN */
-		char *m = strpbrk(v[COL_CODE], "- :");
+		char *m = strpbrk(code, "- :");
 
 		mods[0] = '\0';
-		if (m != NULL && m > v[COL_CODE]) {
+		if (m != NULL && m > code) {
 			*m++ = '\0';
 			join_modifiers(mods, sizeof(mods), m);
 		}

@@ -243,6 +243,19 @@ ob_field(struct obuf *o, const char *s, enum format f)
 		ob_put(o, s, n);
 		return;
 	}
+	if (f != FMT_TSV && 2 * n + 2 <= sizeof(o->b)) {
+		/* quoted, its quotes doubled, as output_field_n writes it */
+		if (o->n + 2 * n + 2 > sizeof(o->b))
+			ob_flush(o);
+		o->b[o->n++] = '"';
+		for (; *s; s++) {
+			if (*s == '"')
+				o->b[o->n++] = '"';
+			o->b[o->n++] = *s;
+		}
+		o->b[o->n++] = '"';
+		return;
+	}
 	ob_flush(o);
 	output_field_n(o->fp, s, n, f);
 }
