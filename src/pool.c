@@ -111,6 +111,15 @@ struct pslot {
 	const char		*prov;	/* interned */
 };
 
+/* A session kept for billing in date order (defer). */
+struct dsess {
+	struct session	 s;
+	void		*tag;
+};
+
+#define DCHUNK_BITS	14
+#define DCHUNK		((size_t)1 << DCHUNK_BITS)
+
 struct pool {
 	const struct rules	*rules;
 	struct block		*blocks;
@@ -141,6 +150,8 @@ struct pool {
 	struct pending		*pend;
 	size_t			 npend, cappend;
 	const char		*file_src, *file_in;	/* the last file named */
+	struct dsess		**dchunks;	/* sessions kept (defer) */
+	size_t			 nd;
 };
 
 static uint64_t
@@ -460,9 +471,69 @@ add_modifiers(struct pool *p, struct entry *e, const char *mods)
 }
 
 static void	advance(struct pool *, int);
+static void	add_now(struct pool *, const struct session *, void *);
+
+/* A copy of s whose strings live in the pool (interned, or in its arena). */
+static const char *
+keep_str(struct pool *p, const char *s)
+{
+	return s ? intern(p, s) : NULL;
+}
+
+static const char *
+keep_text(struct pool *p, const char *s)
+{
+	size_t n;
+	char *t;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	t = arena(p, n);
+	memcpy(t, s, n);
+	return t;
+}
+
+/*
+ * Not streaming: the sessions are kept, to be put in date order at
+ * pool_bill and billed as a streaming pool bills them, a day at a time,
+ * in cache; a stable sort keeps each day's sessions in the order read.
+ */
+static void
+defer(struct pool *p, const struct session *s, void *tag)
+{
+	struct dsess *d;
+
+	if ((p->nd & (DCHUNK - 1)) == 0) {
+		p->dchunks = xreallocarray(p->dchunks, (p->nd >> DCHUNK_BITS) + 1,
+		    sizeof(*p->dchunks));
+		p->dchunks[p->nd >> DCHUNK_BITS] = xcalloc(DCHUNK, sizeof(*d));
+	}
+	d = &p->dchunks[p->nd >> DCHUNK_BITS][p->nd & (DCHUNK - 1)];
+	p->nd++;
+	d->s = *s;
+	d->s.patient = keep_str(p, s->patient);
+	d->s.payer = keep_str(p, s->payer);
+	d->s.provider = keep_str(p, s->provider);
+	d->s.file = keep_str(p, s->file);
+	d->s.modifiers = keep_str(p, s->modifiers);
+	d->s.source = keep_text(p, s->source);
+	d->s.start_text = keep_text(p, s->start_text);
+	d->s.end_text = keep_text(p, s->end_text);
+	d->tag = tag;
+}
 
 void
 pool_add(struct pool *p, const struct session *s, void *tag)
+{
+	if (p->stream)
+		add_now(p, s, tag);
+	else
+		defer(p, s, tag);
+}
+
+static void
+add_now(struct pool *p, const struct session *s, void *tag)
 {
 	const char *prov = s->provider ? s->provider : "", *kprov = NULL;
 	unsigned long seq = 0;
@@ -1055,6 +1126,84 @@ advance(struct pool *p, int date)
 	memset(p->recent, 0, sizeof(p->recent));
 }
 
+static struct dsess *
+dsess_at(const struct pool *p, size_t i)
+{
+	return &p->dchunks[i >> DCHUNK_BITS][i & (DCHUNK - 1)];
+}
+
+/* Stable counting sort of the kept sessions' indices by date, or -1 when
+ * their dates span too wide a range for it. */
+static int
+by_date(const struct pool *p, uint32_t *v)
+{
+	int dmin = INT32_MAX, dmax = INT32_MIN, d;
+	size_t i, *at, range;
+
+	for (i = 0; i < p->nd; i++) {
+		d = dsess_at(p, i)->s.date;
+		if (d < dmin)
+			dmin = d;
+		if (d > dmax)
+			dmax = d;
+	}
+	range = (size_t)((long long)dmax - dmin) + 1;
+	if (range > 4 * p->nd + 4096)
+		return -1;
+	at = xcalloc(range + 1, sizeof(*at));
+	for (i = 0; i < p->nd; i++)
+		at[dsess_at(p, i)->s.date - dmin + 1]++;
+	for (i = 1; i <= range; i++)
+		at[i] += at[i - 1];
+	for (i = 0; i < p->nd; i++)
+		v[at[dsess_at(p, i)->s.date - dmin]++] = (uint32_t)i;
+	free(at);
+	return 0;
+}
+
+static const struct pool *sort_pool;	/* for cmp_dsess: qsort has no arg */
+
+static int
+cmp_dsess(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	int dx = dsess_at(sort_pool, x)->s.date;
+	int dy = dsess_at(sort_pool, y)->s.date;
+
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* The kept sessions, in date order, through the streaming path. */
+static void
+replay(struct pool *p)
+{
+	uint32_t *v;
+	size_t i, n = p->nd;
+	struct dsess *d;
+
+	v = xcalloc(n, sizeof(*v));
+	if (by_date(p, v) != 0) {
+		for (i = 0; i < n; i++)
+			v[i] = (uint32_t)i;
+		sort_pool = p;
+		qsort(v, n, sizeof(*v), cmp_dsess);
+	}
+	p->stream = 1;
+	for (i = 0; i < n; i++) {
+		d = dsess_at(p, v[i]);
+		add_now(p, &d->s, d->tag);
+		d->tag = NULL;
+	}
+	free(v);
+	for (i = 0; i < (n + DCHUNK - 1) >> DCHUNK_BITS; i++)
+		free(p->dchunks[i]);
+	free(p->dchunks);
+	p->dchunks = NULL;
+	p->nd = 0;
+}
+
 void
 pool_stream(struct pool *p, struct report *rep, pool_reject_fn *reject,
     void *arg)
@@ -1087,6 +1236,8 @@ pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
 	p->rep = rep;
 	p->reject = reject;
 	p->arg = arg;
+	if (p->nd > 0)
+		replay(p);
 	bill_open(p);
 	if (p->npend > 1)
 		qsort(p->pend, p->npend, sizeof(*p->pend), cmp_pending);
@@ -1119,6 +1270,12 @@ pool_free(struct pool *p)
 		free(p->pend[i].why);
 	}
 	free(p->pend);
+	for (i = 0; i < p->nd; i++)
+		if (dsess_at(p, i)->tag)
+			p->tag_free(dsess_at(p, i)->tag);
+	for (i = 0; i < (p->nd + DCHUNK - 1) >> DCHUNK_BITS; i++)
+		free(p->dchunks[i]);
+	free(p->dchunks);
 	while ((b = p->blocks) != NULL) {
 		p->blocks = b->next;
 		free(b);
