@@ -27,7 +27,14 @@ struct tz {
 	int		 cday;		/* a day with one offset all day */
 	long		 coff;		/* its offset, seconds east of UTC */
 	int		 cvalid;
+	struct dayoff {			/* the days met, direct-mapped: */
+		int	 day;
+		int	 off;		/* a plain day's offset */
+		int	 state;		/* DAY_UNKNOWN, DAY_PLAIN, DAY_CHANGES */
+	}		 days[1024];
 };
+
+enum { DAY_UNKNOWN, DAY_PLAIN, DAY_CHANGES };
 
 static struct tz **zones;
 static size_t nzones;
@@ -258,6 +265,7 @@ enum tz_result
 tz_to_utc(const struct tz *ct, int day, long secs, long long *utc)
 {
 	struct tz *t = (struct tz *)ct;	/* the cache is not the zone's meaning */
+	struct dayoff *dc;
 	long long t0, t1, u;
 	long off0, off1;
 
@@ -265,7 +273,14 @@ tz_to_utc(const struct tz *ct, int day, long secs, long long *utc)
 		*utc = (long long)day * 86400 + secs;
 		return TZ_OK;
 	}
-	if (!(t->cvalid && t->cday == day)) {
+	dc = &t->days[(unsigned)day & 1023];
+	if (!(t->cvalid && t->cday == day) && dc->state != DAY_UNKNOWN &&
+	    dc->day == day) {
+		/* a day met before, in whatever order the rows come */
+		t->cvalid = dc->state == DAY_PLAIN;
+		t->cday = day;
+		t->coff = dc->off;
+	} else if (!(t->cvalid && t->cday == day)) {
 		/* one offset from 00:00 to 23:59:59: plain arithmetic all day */
 		t0 = raw_to_utc(t, day, 0);
 		t1 = raw_to_utc(t, day, 86399);
@@ -279,6 +294,9 @@ tz_to_utc(const struct tz *ct, int day, long secs, long long *utc)
 				t->cvalid = 1;
 			}
 		}
+		dc->day = day;
+		dc->off = (int)off0;
+		dc->state = t->cvalid && t->cday == day ? DAY_PLAIN : DAY_CHANGES;
 	}
 	if (t->cvalid && t->cday == day) {
 		*utc = (long long)day * 86400 + secs - t->coff;
