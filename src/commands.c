@@ -556,7 +556,9 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 		memset(&run, 0, sizeof(run));
 		run.report = &rep;
 		run.pool = pool_new(r, opt->by_session, logread_free_tag);
-		if (stream && warn_hold() != 0)
+		/* held, so that a pass read again says nothing, and written in
+		 * one block, not a write a message */
+		if (warn_hold() != 0)
 			stream = 0;
 		if (stream)
 			pool_stream(run.pool, &rep, logread_late_reject, &run);
@@ -648,7 +650,9 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 	memset(&run, 0, sizeof(run));
 	run.report = &rep;
 	run.pool = pool_new(r, opt->by_session, ics_free_tag);
+	(void)warn_hold();	/* the messages of reading, in one block */
 	io = each_input(argc, argv, read_ics, &(struct ics_ctx){ &o, &run });
+	warn_release(1);
 	/* the counts of what was not billed, each a note where not 0 */
 	count_note(&rep, run.cancelled, "%ld cancelled occurrence%s dropped");
 	count_note(&rep, run.nocode, "%ld occurrence%s with no code-like word "
