@@ -26,6 +26,7 @@
 #include "date.h"
 #include "diag.h"
 #include "ics.h"
+#include "recur.h"
 #include "strutil.h"
 #include "tz.h"
 
@@ -148,57 +149,6 @@ zone_named(const char *name)
 	return NULL;
 }
 
-/* The UTC offset of zone z at instant u, seconds east. */
-static long
-offset_at(icaltimezone *z, long long u)
-{
-	struct icaltimetype t = icaltime_from_timet_with_zone((time_t)u, 0,
-	    icaltimezone_get_utc_timezone());
-
-	return icaltimezone_get_utc_offset_of_utc_time(z, &t, NULL);
-}
-
-/*
- * A wall time of zone z as an instant, by RFC 5545 §3.3.5: a time that
- * daylight saving skips takes the offset in force before the gap (02:30
- * on a spring-forward night in New York is 07:30Z), and a time that
- * happens twice is its first occurrence (01:30 on a fall-back night is
- * the daylight-time 01:30).  libical alone moves the first the other way
- * and takes the second occurrence of the other.
- */
-static long long
-wall_to_utc(icaltimezone *z, struct icaltimetype t)
-{
-	long long L, ua, ub;
-	long oa, ob;
-	int va, vb;
-
-	L = (long long)date_from_ymd(t.year, t.month, t.day) * 86400 +
-	    t.hour * 3600LL + t.minute * 60LL + t.second;
-	if (z == NULL || z == icaltimezone_get_utc_timezone())
-		return L;
-	/* the offsets a day either side: a transition lies between them */
-	oa = offset_at(z, L - 86400);
-	ob = offset_at(z, L + 86400);
-	ua = L - oa;
-	if (oa == ob)
-		return ua;
-	ub = L - ob;
-	va = ua + offset_at(z, ua) == L;
-	vb = ub + offset_at(z, ub) == L;
-	if (va && vb)
-		return ua < ub ? ua : ub;	/* twice: the first */
-	if (vb)
-		return ub;
-	if (va)
-		return ua;
-	/* between the two: a third reading, in force at L itself */
-	ub = L - offset_at(z, L - oa);
-	if (ub + offset_at(z, ub) == L)
-		return ub;
-	return ua;			/* the gap: the offset before it */
-}
-
 /*
  * The instant of a DATE-TIME property value in `cal`.  Floating times are
  * in the reader's zone.  -1 with *why when the TZID is unknown.
@@ -227,7 +177,7 @@ instant_of(struct reader *R, icalproperty *p, struct icaltimetype t,
 	} else
 		z = R->floating;
 	t.zone = z;
-	*out = wall_to_utc(z, t);
+	*out = recur_instant(z, t);
 	if (zone)
 		*zone = z;
 	return 0;
@@ -804,6 +754,9 @@ expand(struct reader *R, const struct ev *e, long long start, long len,
 	int *exday = NULL;
 	size_t nex = 0, nexday = 0, i, j;
 	int last = o->to != DATE_OPEN_END ? o->to : o->horizon, count, cut, budget;
+	int fast, changes;
+	struct recur rc;
+	size_t before;
 
 	push(out, start, start + len);
 	ps = icalcomponent_get_first_property(e->c, ICAL_DTSTART_PROPERTY);
@@ -814,7 +767,12 @@ expand(struct reader *R, const struct ev *e, long long start, long len,
 		rule = icalproperty_get_rrule(p);
 		if ((*why = unbounded_rule(&rule)) != NULL)
 			return -1;
-		if ((it = icalrecur_iterator_new(rule, ts)) == NULL) {
+		/* simple rules by day arithmetic, as libical gives them */
+		fast = recur_simple(&rc, &rule, ts);
+		before = out->n;
+		it = NULL;
+	again:
+		if (!fast && (it = icalrecur_iterator_new(rule, ts)) == NULL) {
 			*why = xstrdup("an RRULE libical cannot expand");
 			return -1;
 		}
@@ -822,13 +780,19 @@ expand(struct reader *R, const struct ev *e, long long start, long len,
 		budget = rule.count > 0 ? rule.count : -1;
 		/* one allowance of instances for all the rules of an event */
 		for (count = 0; out->n < MAX_INSTANCES; count++) {
-			t = icalrecur_iterator_next(it);
+			t = fast ? recur_next(&rc) : icalrecur_iterator_next(it);
 			if (icaltime_is_null_time(t) || budget == 0) {
 				cut = 0;
 				break;
 			}
 			t.zone = zone;
-			u = wall_to_utc(zone, t);
+			u = recur_instant_ex(zone, t, &changes);
+			if (fast && changes && recur_gap(zone, t)) {
+				/* a time daylight saving skips: libical's way */
+				out->n = before;
+				fast = 0;
+				goto again;
+			}
 			/*
 			 * DTSTART is always the first instance and counts in COUNT
 			 * (RFC 5545 3.8.5.3); libical leaves out a DTSTART its rule
@@ -843,7 +807,8 @@ expand(struct reader *R, const struct ev *e, long long start, long len,
 			if (u != start)
 				push(out, u, u + len);
 		}
-		icalrecur_iterator_free(it);
+		if (it)
+			icalrecur_iterator_free(it);
 		/* a series that would go on: say so when no --to cut it */
 		if (cut && o->to == DATE_OPEN_END && rule.count == 0 &&
 		    icaltime_is_null_time(rule.until))
