@@ -930,7 +930,7 @@ bill(struct reader *R, struct ev *e, const struct insts *in,
 {
 	const struct icsopts *o = R->o;
 	const struct rules *r = o->rules;
-	const struct rules_family *fam = NULL;
+	const struct rules_family *fam = NULL, *cfam = NULL;
 	struct session s;
 	char *code, *patient, *techs, *payer, *prov, *why = NULL, *fwhy;
 	char st[32], et[32], *first = NULL, *like, mods[32] = "";
@@ -980,8 +980,14 @@ bill(struct reader *R, struct ev *e, const struct insts *in,
 		}
 		if (why != NULL)
 			continue;
-		/* the family, and so its checks, go with the date */
-		fwhy = rules_why_not(r, code, day, &fam);
+		/* the family, and so its checks, go with the date (a code is
+		 * in one family on any date: the last one found stands for
+		 * its dates) */
+		if (cfam != NULL && day >= cfam->from && day <= cfam->to) {
+			fam = cfam;
+			fwhy = NULL;
+		} else if ((fwhy = rules_why_not(r, code, day, &fam)) == NULL)
+			cfam = fam;
 		if (fwhy == NULL && fam->min_technicians > 0 && techs == NULL)
 			fwhy = xasprintf("technicians: %s needs at least %d; none "
 			    "given", rules_family_label(fam), fam->min_technicians);
@@ -1015,10 +1021,13 @@ bill(struct reader *R, struct ev *e, const struct insts *in,
 		s.source = e->uid;
 		s.file = R->name;
 		s.line = e->line;
-		date_utc_text(s.start, st);
-		date_utc_text(s.end, et);
-		s.start_text = st;
-		s.end_text = et;
+		if (R->run->report->by_session) {
+			/* only a session's own line shows them */
+			date_utc_text(s.start, st);
+			date_utc_text(s.end, et);
+			s.start_text = st;
+			s.end_text = et;
+		}
 		if (local_day(s.end - 1, zone) != day)
 			s.notes |= NOTE_MIDNIGHT;
 		if (fam->kind == KIND_ADDON) {

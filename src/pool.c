@@ -517,9 +517,10 @@ defer(struct pool *p, const struct session *s, void *tag)
 	d->s.provider = keep_str(p, s->provider);
 	d->s.file = keep_str(p, s->file);
 	d->s.modifiers = keep_str(p, s->modifiers);
-	d->s.source = keep_text(p, s->source);
-	d->s.start_text = keep_text(p, s->start_text);
-	d->s.end_text = keep_text(p, s->end_text);
+	/* the texts of a session's own line, only for --by session */
+	d->s.source = p->by_session ? keep_text(p, s->source) : NULL;
+	d->s.start_text = p->by_session ? keep_text(p, s->start_text) : NULL;
+	d->s.end_text = p->by_session ? keep_text(p, s->end_text) : NULL;
 	d->tag = tag;
 }
 
