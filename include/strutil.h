@@ -15,8 +15,10 @@
 /* FNV-1a over n bytes, from h (STR_FNV_INIT to start). */
 #define STR_FNV_INIT	14695981039346656037ULL
 uint64_t str_fnv(uint64_t h, const void *, size_t n);
-/* A fast hash of n bytes, a word at a time, for hash tables. */
+/* A fast hash of n bytes, a word at a time, for hash tables; _from goes
+ * on from h (to hash several fields as one). */
 uint64_t str_hash(const void *, size_t n);
+uint64_t str_hash_from(uint64_t h, const void *, size_t n);
 
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);

@@ -196,25 +196,9 @@ column_of(const struct rules *r, const char *h, int *rank)
 }
 
 /*
- * A row's hash, eight bytes at a time (a byte at a time cost a tenth of
- * a run), with a final avalanche (splitmix64's) below.
+ * The final avalanche (splitmix64's) of a row's hash, which str_hash_from
+ * takes eight bytes at a time (a byte at a time cost a tenth of a run).
  */
-static uint64_t
-hash_words(uint64_t h, const char *p, size_t n)
-{
-	uint64_t w;
-
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-		h ^= h >> 29;
-	}
-	w = 0;
-	memcpy(&w, p, n);
-	h = (h ^ w ^ ((uint64_t)n << 56)) * 0x9e3779b97f4a7c15ULL;
-	return h ^ (h >> 29);
-}
-
 static uint64_t
 mix(uint64_t z)
 {
@@ -342,7 +326,7 @@ repeated(struct file *F, const struct csvrec *rec, const char *encounter,
 	if (s == NULL) {
 		h = STR_FNV_INIT ^ rec->nfields;
 		for (i = 0; i < rec->nfields; i++)	/* lengths keep fields apart */
-			h = hash_words(h ^ rec->len[i], rec->field[i], rec->len[i]);
+			h = str_hash_from(h ^ rec->len[i], rec->field[i], rec->len[i]);
 		h = mix(h) & ~(uint64_t)1;
 		s = seen_before(&run->seen, h, (uint32_t)F->index,
 		    (uint32_t)rec->line, day, &run->rowlast);

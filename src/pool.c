@@ -613,6 +613,22 @@ add_now(struct pool *p, const struct session *s, void *tag)
 		e->nprov++;
 }
 
+/* Within a patient and date: the family's label, the provider, the
+ * session number. */
+static int
+cmp_family_on(const struct entry *x, const struct entry *y)
+{
+	int c;
+
+	if (x->fam != y->fam && (c = strcmp(rules_family_label(x->fam),
+	    rules_family_label(y->fam))) != 0)
+		return c;
+	if (x->kprov != y->kprov && (c = strcmp(x->kprov ? x->kprov : "",
+	    y->kprov ? y->kprov : "")) != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 static int
 cmp_entry(const void *a, const void *b)
 {
@@ -624,13 +640,7 @@ cmp_entry(const void *a, const void *b)
 		return c;
 	if (x->date != y->date)
 		return x->date < y->date ? -1 : 1;
-	if ((c = strcmp(rules_family_label(x->fam),
-	    rules_family_label(y->fam))) != 0)
-		return c;
-	if (x->kprov != y->kprov && (c = strcmp(x->kprov ? x->kprov : "",
-	    y->kprov ? y->kprov : "")) != 0)
-		return c;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	return cmp_family_on(x, y);
 }
 
 /*
@@ -645,19 +655,12 @@ cmp_bill(const void *a, const void *b)
 {
 	const struct entry *x = *(struct entry *const *)a;
 	const struct entry *y = *(struct entry *const *)b;
-	int c;
 
 	if (x->patient != y->patient)
 		return (uintptr_t)x->patient < (uintptr_t)y->patient ? -1 : 1;
 	if (x->date != y->date)
 		return x->date < y->date ? -1 : 1;
-	if (x->fam != y->fam && (c = strcmp(rules_family_label(x->fam),
-	    rules_family_label(y->fam))) != 0)
-		return c;
-	if (x->kprov != y->kprov && (c = strcmp(x->kprov ? x->kprov : "",
-	    y->kprov ? y->kprov : "")) != 0)
-		return c;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	return cmp_family_on(x, y);
 }
 
 struct billkey {

@@ -240,10 +240,10 @@ str_fnv(uint64_t h, const void *p, size_t n)
 }
 
 uint64_t
-str_hash(const void *v, size_t n)
+str_hash_from(uint64_t h, const void *v, size_t n)
 {
 	const char *p = v;
-	uint64_t h = 0x243f6a8885a308d3ULL ^ n, w;
+	uint64_t w;
 
 	for (; n >= 8; p += 8, n -= 8) {
 		memcpy(&w, p, 8);
@@ -252,7 +252,15 @@ str_hash(const void *v, size_t n)
 	}
 	w = 0;
 	memcpy(&w, p, n);
-	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	h = (h ^ w ^ ((uint64_t)n << 56)) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
+uint64_t
+str_hash(const void *v, size_t n)
+{
+	uint64_t h = str_hash_from(0x243f6a8885a308d3ULL ^ n, v, n);
+
 	h ^= h >> 32;
 	h *= 0xbf58476d1ce4e5b9ULL;
 	return h ^ (h >> 29);
