@@ -20,7 +20,8 @@ B=${B:-$top/build}
 rows=${BENCH_ROWS:-1000000}
 flat=${BENCH_FLAT:-200000 2000000}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/cptunits-bench.XXXXXX")
-trap 'rm -rf "$dir"' EXIT INT TERM
+trap 'rm -rf "$dir"' EXIT
+trap 'exit 130' INT TERM
 run="$B/runstat"
 cpt="$top/cptunits"
 

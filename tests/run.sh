@@ -27,7 +27,8 @@ unset CPTUNITS_CONFIG XDG_CONFIG_HOME
 
 passed=0 failed=0
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/cptunits-test.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT INT TERM
+trap 'rm -rf "$scratch"' EXIT
+trap 'exit 130' INT TERM	# and so the EXIT trap: a stopped run stops
 
 ok() { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); printf 'FAIL: %s\n' "$1"; }

@@ -42,10 +42,11 @@ compare(const char *rule, struct icaltimetype dt, int max, const char *what)
 	struct recur rc;
 	int i;
 
-	if (r.freq == ICAL_NO_RECURRENCE || !recur_simple(&rc, &r, dt))
+	if (r.freq == ICAL_NO_RECURRENCE || !recur_simple(&rc, &r, dt) ||
+	    (it = icalrecur_iterator_new(r, dt)) == NULL) {
+		free(r.rscale);		/* from_string's copy (RSCALE=...) */
 		return 0;
-	if ((it = icalrecur_iterator_new(r, dt)) == NULL)
-		return 0;
+	}
 	for (i = 0; i < max; i++) {
 		a = icalrecur_iterator_next(it);
 		b = recur_next(&rc);
@@ -74,6 +75,7 @@ compare(const char *rule, struct icaltimetype dt, int max, const char *what)
 			break;
 	}
 	icalrecur_iterator_free(it);
+	free(r.rscale);
 	return 1;
 }
 
