@@ -64,11 +64,20 @@ void		 pool_add(struct pool *, const struct session *, void *tag);
 void		 pool_stream(struct pool *, struct report *, pool_reject_fn *,
 		    void *arg);
 int		 pool_fell_back(const struct pool *);
+/* Streaming: give up, as a session of a day billed would (the reader
+ * met a row it can no longer judge). */
+void		 pool_fall_back(struct pool *);
 /* Streaming and not fallen back: 1, with the current day in *day. */
 int		 pool_day(const struct pool *, int *day);
 /* Bill every pool (left) into the report, in output order. */
 void		 pool_bill(struct pool *, struct report *, pool_reject_fn *,
 		    void *arg);
+/*
+ * Not streaming, sessions are kept (at most n, 1,048,576 unless set; for
+ * the tests) and billed a day at a time at pool_bill; past n, pools take
+ * them and are all held to the end, billed the same way at once.
+ */
+void		 pool_set_hold(struct pool *, size_t n);
 /* Pools held, for the memory benchmark. */
 size_t		 pool_count(const struct pool *);
 void		 pool_free(struct pool *);

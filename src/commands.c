@@ -556,9 +556,8 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 		memset(&run, 0, sizeof(run));
 		run.report = &rep;
 		run.pool = pool_new(r, opt->by_session, logread_free_tag);
-		/* held, so that a pass read again says nothing, and written in
-		 * one block, not a write a message */
-		if (warn_hold() != 0)
+		/* held, so that a pass read again says nothing twice */
+		if (stream && warn_hold() != 0)
 			stream = 0;
 		if (stream)
 			pool_stream(run.pool, &rep, logread_late_reject, &run);

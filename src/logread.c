@@ -310,9 +310,18 @@ repeated(struct file *F, const struct csvrec *rec, const char *encounter,
 	size_t i;
 	const char *other;
 	char where[32];
-	int enc = 0;
+	int enc = 0, cur;
 
 	run->rowlast = SIZE_MAX;
+	/*
+	 * A row of a day already billed, and let go of: whether it repeats
+	 * one cannot be known any more, whatever becomes of it, so the pass
+	 * ends here and everything is read again.
+	 */
+	if (pool_day(run->pool, &cur) && day < cur) {
+		pool_fall_back(run->pool);
+		return 1;
+	}
 	if (rec->line > UINT32_MAX)
 		return 0;
 	rows_let_go(run);

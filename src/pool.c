@@ -117,6 +117,10 @@ struct dsess {
 	void		*tag;
 };
 
+/* Sessions kept at most (about 150 bytes each, 150 MiB) before pools
+ * take them: past that, memory follows pools, not rows. */
+#define HOLD_MAX	((size_t)1 << 20)
+
 #define DCHUNK_BITS	14
 #define DCHUNK		((size_t)1 << DCHUNK_BITS)
 
@@ -152,6 +156,8 @@ struct pool {
 	const char		*file_src, *file_in;	/* the last file named */
 	struct dsess		**dchunks;	/* sessions kept (defer) */
 	size_t			 nd;
+	size_t			 hold_max;	/* at most so many kept */
+	int			 held;		/* pools held to the end */
 };
 
 static uint64_t
@@ -244,6 +250,7 @@ pool_new(const struct rules *rules, int by_session, void (*tag_free)(void *))
 	p->by_session = by_session;
 	p->tabsize = 1024;
 	p->tab = xcalloc(p->tabsize, sizeof(*p->tab));
+	p->hold_max = HOLD_MAX;
 	return p;
 }
 
@@ -472,6 +479,7 @@ add_modifiers(struct pool *p, struct entry *e, const char *mods)
 
 static void	advance(struct pool *, int);
 static void	add_now(struct pool *, const struct session *, void *);
+static void	replay(struct pool *, int);
 
 /* A copy of s whose strings live in the pool (interned, or in its arena). */
 static const char *
@@ -504,6 +512,15 @@ defer(struct pool *p, const struct session *s, void *tag)
 {
 	struct dsess *d;
 
+	/*
+	 * Memory follows pools, not rows: past hold_max kept sessions they
+	 * go, in date order, into pools held to the end (the sessions after
+	 * them too, kept and put in the same way).
+	 */
+	if (p->nd >= p->hold_max) {
+		replay(p, 0);
+		p->held = 1;
+	}
 	if ((p->nd & (DCHUNK - 1)) == 0) {
 		p->dchunks = xreallocarray(p->dchunks, (p->nd >> DCHUNK_BITS) + 1,
 		    sizeof(*p->dchunks));
@@ -1179,22 +1196,25 @@ cmp_dsess(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The kept sessions, in date order, through the streaming path. */
+/*
+ * The kept sessions, in date order, into the pools: through the streaming
+ * path (stream), or into pools held to the end.
+ */
 static void
-replay(struct pool *p)
+replay(struct pool *p, int stream)
 {
 	uint32_t *v;
 	size_t i, n = p->nd;
 	struct dsess *d;
 
-	v = xcalloc(n, sizeof(*v));
+	v = xcalloc(n ? n : 1, sizeof(*v));
 	if (by_date(p, v) != 0) {
 		for (i = 0; i < n; i++)
 			v[i] = (uint32_t)i;
 		sort_pool = p;
 		qsort(v, n, sizeof(*v), cmp_dsess);
 	}
-	p->stream = 1;
+	p->stream = stream;
 	for (i = 0; i < n; i++) {
 		d = dsess_at(p, v[i]);
 		add_now(p, &d->s, d->tag);
@@ -1225,6 +1245,19 @@ pool_day(const struct pool *p, int *day)
 	return p->stream && p->have_cur && !p->fell_back;
 }
 
+void
+pool_set_hold(struct pool *p, size_t n)
+{
+	p->hold_max = n ? n : 1;
+}
+
+void
+pool_fall_back(struct pool *p)
+{
+	if (p->stream)
+		p->fell_back = 1;
+}
+
 int
 pool_fell_back(const struct pool *p)
 {
@@ -1240,8 +1273,10 @@ pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
 	p->rep = rep;
 	p->reject = reject;
 	p->arg = arg;
-	if (p->nd > 0)
-		replay(p);
+	/* kept sessions bill a day at a time, unless there were too many
+	 * to keep: then every pool is held and billed at once, the same way */
+	if (p->nd > 0 || p->held)
+		replay(p, !p->held);
 	bill_open(p);
 	if (p->npend > 1)
 		qsort(p->pend, p->npend, sizeof(*p->pend), cmp_pending);

@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "strutil.h"
 
 static void
 nomem(void)
 {
+	warn_release(1);	/* what was said before, held back */
 	fputs("cptunits: out of memory\n", stderr);
 	exit(3);
 }

@@ -1,8 +1,9 @@
 /*
  * libFuzzer: an encounter log through the CSV reader, the row checks,
- * the pooling and the billing, with the built-in rules; and, for half the
- * inputs, differentially: streaming by day bills the same lines as
- * holding every pool, unless it falls back (a day already billed).
+ * the pooling and the billing, with the built-in rules; and, for most
+ * inputs, differentially: streaming by day (unless it falls back, at a
+ * day already billed), and pools taking the sessions past two kept, bill
+ * the same lines as keeping every session.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,9 +22,10 @@ static FILE *devnull;
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-/* One run over the log, streaming (as a file in date order) or not. */
+/* One run over the log: 0 keeping sessions, 1 streaming (as a file in
+ * date order), 2 with pools taking them past a few kept. */
 static int
-run_once(const uint8_t *data, size_t size, int stream, struct report *rep,
+run_once(const uint8_t *data, size_t size, int mode, struct report *rep,
     struct logrun *run)
 {
 	struct logopts o;
@@ -41,8 +43,10 @@ run_once(const uint8_t *data, size_t size, int stream, struct report *rep,
 	memset(run, 0, sizeof(*run));
 	run->report = rep;
 	run->pool = pool_new(rules, size & 1, logread_free_tag);
-	if (stream)
+	if (mode == 1)
 		pool_stream(run->pool, rep, logread_late_reject, run);
+	else if (mode == 2)
+		pool_set_hold(run->pool, 2);
 	stderr = devnull;	/* the rejects' messages */
 	logread_file("fuzz.csv", fp, &o, run);
 	if (!pool_fell_back(run->pool)) {
@@ -83,9 +87,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* nothing is lost: every record is counted once */
 	if (rep.records != rep.accepted + (long)rep.nrejects + rep.unbilled)
 		abort();
-	/* streaming bills the same lines, or falls back to this */
-	if (size & 2) {
-		fell = run_once(data, size, 1, &srep, &srun);
+	/* streaming bills the same lines, or falls back to this; and so do
+	 * pools that take the sessions past two kept */
+	if (size & 6) {
+		fell = run_once(data, size, size & 2 ? 1 : 2, &srep, &srun);
 		if (fell == 0) {
 			if (srep.nlines != rep.nlines || srep.accepted !=
 			    rep.accepted || srep.nrejects != rep.nrejects)
