@@ -1733,7 +1733,9 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 	if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
 		tame_vtimezones(&R, root);
 		collect(root, &evs, &n, &cap);
-	} else
+	} else {
+		/* a VTIMEZONE outside any VCALENDAR serves bare events too */
+		tame_vtimezones(&R, root);
 		/*
 		 * Several calendars, in the order of the file; a VEVENT outside
 		 * any VCALENDAR (a bare event list, an event after END:VCALENDAR)
@@ -1749,6 +1751,7 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 				run->bare++;
 			}
 		}
+	}
 
 	/* floating times: --tz, X-WR-TIMEZONE, [ics] timezone, TZ, UTC */
 	zname = o->zone;
