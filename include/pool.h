@@ -78,8 +78,6 @@ void		 pool_bill(struct pool *, struct report *, pool_reject_fn *,
  * them and are all held to the end, billed the same way at once.
  */
 void		 pool_set_hold(struct pool *, size_t n);
-/* Pools held, for the memory benchmark. */
-size_t		 pool_count(const struct pool *);
 void		 pool_free(struct pool *);
 
 #endif

@@ -19,6 +19,8 @@ uint64_t str_fnv(uint64_t h, const void *, size_t n);
  * on from h (to hash several fields as one). */
 uint64_t str_hash(const void *, size_t n);
 uint64_t str_hash_from(uint64_t h, const void *, size_t n);
+/* splitmix64's finalizer: every bit of z felt in every bit. */
+uint64_t str_mix(uint64_t z);
 
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);

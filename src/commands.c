@@ -462,7 +462,8 @@ read_log(const char *name, FILE *fp, void *vctx)
 /*
  * Can every input be read again from where it starts (regular files)?
  * Then a log streams (pool_stream), read again without streaming should a
- * row come for a day already billed.  *pos: where standard input starts.
+ * row come for a day already billed.  *pos: where standard input starts,
+ * or -1 when it is not among the inputs.
  */
 static int
 rereadable(int argc, char **argv, off_t *pos)
@@ -470,7 +471,7 @@ rereadable(int argc, char **argv, off_t *pos)
 	struct stat sb;
 	int i;
 
-	*pos = 0;
+	*pos = -1;		/* standard input not read */
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-") == 0) {
 			if (fstat(STDIN_FILENO, &sb) != 0 || !S_ISREG(sb.st_mode) ||
@@ -569,7 +570,7 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 		pool_free(run.pool);
 		logrun_free(&run);
 		report_free(&rep);
-		if (fseeko(stdin, pos, SEEK_SET) == 0)
+		if (pos >= 0 && fseeko(stdin, pos, SEEK_SET) == 0)
 			clearerr(stdin);
 		stream = 0;
 	}

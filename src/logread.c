@@ -195,18 +195,6 @@ column_of(const struct rules *r, const char *h, int *rank)
 	return -1;
 }
 
-/*
- * The final avalanche (splitmix64's) of a row's hash, which str_hash_from
- * takes eight bytes at a time (a byte at a time cost a tenth of a run).
- */
-static uint64_t
-mix(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* Put e into t (sized for it), at its first free slot; that slot. */
 static size_t
 seen_put(struct seentab *t, const struct seen *e)
@@ -326,7 +314,7 @@ repeated(struct file *F, const struct csvrec *rec, const char *encounter,
 		return 0;
 	rows_let_go(run);
 	if (*encounter != '\0') {
-		h = mix(str_fnv(STR_FNV_INIT, encounter,
+		h = str_mix(str_fnv(STR_FNV_INIT, encounter,
 		    strlen(encounter))) | 1;
 		s = seen_before(&run->enc, h, (uint32_t)F->index,
 		    (uint32_t)rec->line, SEEN_KEEP, NULL);
@@ -336,7 +324,7 @@ repeated(struct file *F, const struct csvrec *rec, const char *encounter,
 		h = STR_FNV_INIT ^ rec->nfields;
 		for (i = 0; i < rec->nfields; i++)	/* lengths keep fields apart */
 			h = str_hash_from(h ^ rec->len[i], rec->field[i], rec->len[i]);
-		h = mix(h) & ~(uint64_t)1;
+		h = str_mix(h) & ~(uint64_t)1;
 		s = seen_before(&run->seen, h, (uint32_t)F->index,
 		    (uint32_t)rec->line, day, &run->rowlast);
 	}

@@ -160,14 +160,6 @@ struct pool {
 	int			 held;		/* pools held to the end */
 };
 
-static uint64_t
-mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* The key of a pool: its patient (interned), date, family, provider
  * (interned, or NULL) and session number, all integers. */
 static uint64_t
@@ -176,9 +168,9 @@ key_hash(const char *patient, int date, const void *fam, unsigned long seq,
 {
 	uint64_t h = (uint64_t)(uintptr_t)patient;
 
-	h = mix64(h ^ (uint64_t)(uint32_t)date << 40);
-	h = mix64(h ^ (uint64_t)(uintptr_t)fam);
-	h = mix64(h ^ (uint64_t)(uintptr_t)kprov ^ (uint64_t)seq << 48);
+	h = str_mix(h ^ (uint64_t)(uint32_t)date << 40);
+	h = str_mix(h ^ (uint64_t)(uintptr_t)fam);
+	h = str_mix(h ^ (uint64_t)(uintptr_t)kprov ^ (uint64_t)seq << 48);
 	return h;
 }
 
@@ -254,12 +246,6 @@ pool_new(const struct rules *rules, int by_session, void (*tag_free)(void *))
 	return p;
 }
 
-size_t
-pool_count(const struct pool *p)
-{
-	return p->n;
-}
-
 static void
 grow(struct pool *p)
 {
@@ -282,8 +268,8 @@ grow(struct pool *p)
 static size_t
 pslot_of(const struct pool *p, const struct entry *e, const char *prov)
 {
-	uint64_t h = mix64((uint64_t)(uintptr_t)e ^
-	    mix64((uint64_t)(uintptr_t)prov));
+	uint64_t h = str_mix((uint64_t)(uintptr_t)e ^
+	    str_mix((uint64_t)(uintptr_t)prov));
 
 	return (size_t)(h & (p->ptabsize - 1));
 }

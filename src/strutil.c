@@ -267,3 +267,11 @@ str_hash(const void *v, size_t n)
 	h *= 0xbf58476d1ce4e5b9ULL;
 	return h ^ (h >> 29);
 }
+
+uint64_t
+str_mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
