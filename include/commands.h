@@ -37,12 +37,15 @@ struct options {
 	const char	*summary_pattern;	/* ics --summary-pattern */
 	int		 strict;	/* --strict */
 	int		 quiet;		/* -q */
+	int		 since;		/* auth --since; DATE_OPEN_START: not
+					   given */
 };
 
 int	cmd_calc(const struct options *, const struct rules *, int, char **);
 int	cmd_table(const struct options *, const struct rules *, int, char **);
 int	cmd_log(const struct options *, const struct rules *, int, char **);
 int	cmd_ics(const struct options *, const struct rules *, int, char **);
+int	cmd_auth(const struct options *, const struct rules *, int, char **);
 int	cmd_rules(const struct options *, const struct rules *, int, char **);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "auth.h"
 #include "report.h"
 
 enum format { FMT_TABLE, FMT_CSV, FMT_TSV, FMT_JSON };
@@ -43,6 +44,13 @@ struct output_steps {
 	const struct output_step *steps;
 	size_t			 nsteps;
 };
+
+/*
+ * `cptunits auth`: a row per authorization and period; reps are the
+ * authorizations', the logs' and the calendars' reports (rejects, notes).
+ */
+void	output_auth(const struct authset *, const struct report *const reps[3],
+	    enum format, FILE *);
 
 void	output_steps(const struct output_steps *, enum format, FILE *);
 

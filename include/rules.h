@@ -99,6 +99,7 @@ struct rules {
 	char			*ics_summary_pattern;
 	char			*ics_timezone;
 	int			 ics_horizon_days;
+	int			 auth_week_start;	/* 0 sunday, 1 monday */
 };
 
 /* The shipped config/cptunits.ini, compiled in. */

@@ -24,7 +24,7 @@
 enum {
 	OPT_DATE = 256, OPT_TECHNICIANS, OPT_PARTICIPANTS, OPT_CHECK,
 	OPT_STRICT, OPT_TZ, OPT_VERSION, OPT_FROM, OPT_TO, OPT_BY, OPT_REJECTS, OPT_OCCURRENCES,
-	OPT_PATIENT, OPT_SUMMARY_PATTERN, OPT_DELIMITER, OPT_ENCODING
+	OPT_PATIENT, OPT_SUMMARY_PATTERN, OPT_DELIMITER, OPT_ENCODING, OPT_SINCE
 };
 
 const struct cli_option cli_options[] = {
@@ -34,21 +34,26 @@ const struct cli_option cli_options[] = {
 	  "table, csv, tsv or json (default: table on a terminal, else csv)" },
 	{ "output", 'o', 'o', "FILE", "all",
 	  "write to FILE, replaced only when the output is complete" },
-	{ "from", 0, OPT_FROM, "DATE", "log ics", "only dates of service on or after DATE" },
-	{ "to", 0, OPT_TO, "DATE", "log ics", "only dates of service before DATE" },
+	{ "from", 0, OPT_FROM, "DATE", "log ics auth",
+	  "only dates of service on or after DATE" },
+	{ "to", 0, OPT_TO, "DATE", "log ics auth",
+	  "only dates of service before DATE" },
+	{ "since", 0, OPT_SINCE, "DATE", "auth",
+	  "calendars' units count from DATE (default: the day after the\n"
+	  "                               logs' last date of service, else today)" },
 	{ "by", 0, OPT_BY, "day|session", "log ics",
 	  "pool minutes per patient-day (day) or round each session alone" },
 	{ "rejects", 0, OPT_REJECTS, "FILE", "log",
 	  "write rejected rows to FILE, with a reason column, to fix and re-run" },
 	{ "occurrences", 0, OPT_OCCURRENCES, NULL, "ics",
 	  "list each occurrence (uid,start,minutes,code,patient) instead" },
-	{ "encoding", 0, OPT_ENCODING, "ENC", "log",
+	{ "encoding", 0, OPT_ENCODING, "ENC", "log auth",
 	  "utf-8 (default) or windows-1252, the logs' text" },
-	{ "delimiter", 0, OPT_DELIMITER, ",|;|tab", "log",
+	{ "delimiter", 0, OPT_DELIMITER, ",|;|tab", "log auth",
 	  "the logs' separator (default: sniffed from the header)" },
-	{ "patient", 0, OPT_PATIENT, "ID", "ics",
+	{ "patient", 0, OPT_PATIENT, "ID", "ics auth",
 	  "every event of the calendar is patient ID's" },
-	{ "summary-pattern", 0, OPT_SUMMARY_PATTERN, "REGEX", "ics",
+	{ "summary-pattern", 0, OPT_SUMMARY_PATTERN, "REGEX", "ics auth",
 	  "the patient is REGEX's one group in SUMMARY" },
 	{ "date", 0, OPT_DATE, "DATE", "calc table",
 	  "the date of service whose rules apply (default: today)" },
@@ -57,7 +62,7 @@ const struct cli_option cli_options[] = {
 	{ "tz", 0, OPT_TZ, "ZONE", "all",
 	  "the zone of local times in logs, and of today's date" },
 	{ "check", 0, OPT_CHECK, NULL, "rules", "check the rules (or FILE) and say so" },
-	{ "strict", 0, OPT_STRICT, NULL, "calc log ics",
+	{ "strict", 0, OPT_STRICT, NULL, "calc log ics auth",
 	  "write nothing when a record is rejected" },
 	{ "quiet", 'q', 'q', NULL, "all", "no warnings or notes on standard error\n"
 	  "                               (rejected records are still reported)" },
@@ -72,6 +77,7 @@ usage(FILE *fp)
 	fputs("usage: cptunits [options] log FILE...\n"
 	    "       cptunits [options] ics FILE...\n"
 	    "       cptunits [options] calc MINUTES CODE\n"
+	    "       cptunits [options] auth AUTHS FILE...\n"
 	    "       cptunits [options] table CODE\n"
 	    "       cptunits [options] rules [--check [FILE]]\n", fp);
 }
@@ -89,6 +95,8 @@ help(void)
 	    "                      session-log CSVs ('-' for standard input)\n"
 	    "  ics FILE...         the same from iCalendar files, before the\n"
 	    "                      sessions happen\n"
+	    "  auth AUTHS FILE...  authorized units against those billed in logs\n"
+	    "                      and scheduled in calendars, per period\n"
 	    "  calc MINUTES CODE   units for one pool of minutes of CODE\n"
 	    "  table CODE          what CODE is, and the minutes at which each\n"
 	    "                      unit count starts\n"
@@ -159,6 +167,7 @@ cli_main(int argc, char **argv)
 	char shortopts[32], *p = shortopts, *path = NULL;
 	const struct cli_option *o;
 	const char *format = NULL, *date = NULL, *from = NULL, *to = NULL, *cmd;
+	const char *since = NULL;
 	struct options opt;
 	struct rules *rules = NULL;
 	struct diag errs = { 0 };
@@ -234,6 +243,9 @@ cli_main(int argc, char **argv)
 			break;
 		case OPT_TO:
 			to = optarg;
+			break;
+		case OPT_SINCE:
+			since = optarg;
 			break;
 		case OPT_BY:
 			if (strcmp(optarg, "session") == 0)
@@ -324,10 +336,14 @@ cli_main(int argc, char **argv)
 		return usage_error("--from: '%s' is not a date (YYYY-MM-DD)", from);
 	if (to && date_parse(to, &opt.to) != 0)
 		return usage_error("--to: '%s' is not a date (YYYY-MM-DD)", to);
+	opt.since = DATE_OPEN_START;
+	if (since && date_parse(since, &opt.since) != 0)
+		return usage_error("--since: '%s' is not a date (YYYY-MM-DD)",
+		    since);
 
 	if (strcmp(cmd, "calc") != 0 && strcmp(cmd, "table") != 0 &&
 	    strcmp(cmd, "rules") != 0 && strcmp(cmd, "log") != 0 &&
-	    strcmp(cmd, "ics") != 0)
+	    strcmp(cmd, "ics") != 0 && strcmp(cmd, "auth") != 0)
 		return usage_error("unknown command '%s'", cmd);
 
 	/*
@@ -374,6 +390,8 @@ cli_main(int argc, char **argv)
 		rc = cmd_log(&opt, rules, argc - 1, argv + 1);
 	else if (strcmp(cmd, "ics") == 0)
 		rc = cmd_ics(&opt, rules, argc - 1, argv + 1);
+	else if (strcmp(cmd, "auth") == 0)
+		rc = cmd_auth(&opt, rules, argc - 1, argv + 1);
 	else if (strcmp(cmd, "calc") == 0)
 		rc = cmd_calc(&opt, rules, argc - 1, argv + 1);
 	else if (strcmp(cmd, "table") == 0)

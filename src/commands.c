@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "commands.h"
 #include "date.h"
 #include "diag.h"
@@ -704,5 +705,289 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 	pool_free(run.pool);
 	icsrun_free(&run);
 	report_free(&rep);
+	return rc;
+}
+
+/* The most bytes of standard input (or a pipe) auth reads into memory. */
+#define AUTH_MAX_PIPE	((size_t)1 << 30)
+
+/*
+ * Open one of auth's inputs, and tell a calendar from a log by how it
+ * starts (BEGIN:VCALENDAR, after a byte-order mark and blanks).  What
+ * cannot be read twice (standard input, a pipe) is read into memory.
+ * NULL, with the message printed, when it cannot be opened or read.
+ */
+static FILE *
+open_input(const char *arg, const char **name, int *calendar, char **mem)
+{
+	char head[64], *p;
+	size_t n, len, cap;
+	FILE *fp;
+
+	*mem = NULL;
+	if (strcmp(arg, "-") == 0) {
+		*name = "(standard input)";
+		fp = stdin;
+	} else if ((fp = fopen(*name = arg, "r")) == NULL) {
+		warnmsg("%s: %s", arg, strerror(errno));
+		return NULL;
+	}
+	n = fread(head, 1, sizeof(head) - 1, fp);
+	head[n] = '\0';
+	if (ferror(fp)) {
+		warnmsg("%s: %s", *name, strerror(errno));
+		goto fail;
+	}
+	p = head;
+	if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	*calendar = strncasecmp(p, "BEGIN:VCALENDAR", 15) == 0 ||
+	    strncasecmp(p, "BEGIN:VEVENT", 12) == 0;
+	if (fp != stdin && fseeko(fp, 0, SEEK_SET) == 0)
+		return fp;
+	/* read once: kept in memory, from the bytes already read on */
+	cap = n + 65536;
+	*mem = xmalloc(cap);
+	memcpy(*mem, head, n);
+	len = n;
+	for (;;) {
+		if (len == cap) {
+			if (cap >= AUTH_MAX_PIPE) {
+				warnmsg("%s: more than %zu MiB from a pipe; give it as "
+				    "a file", *name, AUTH_MAX_PIPE >> 20);
+				goto fail;
+			}
+			cap *= 2;
+			*mem = xreallocarray(*mem, cap, 1);
+		}
+		n = fread(*mem + len, 1, cap - len, fp);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		warnmsg("%s: %s", *name, strerror(errno));
+		goto fail;
+	}
+	if (fp != stdin)
+		fclose(fp);
+	if (len == 0) {		/* fmemopen wants at least a byte */
+		(*mem)[0] = '\0';
+		fp = fmemopen(*mem, 1, "r");
+		if (fp)
+			(void)fgetc(fp);
+	} else
+		fp = fmemopen(*mem, len, "r");
+	if (fp == NULL) {
+		warnmsg("%s: %s", *name, strerror(errno));
+		free(*mem);
+		*mem = NULL;
+	}
+	return fp;
+fail:
+	if (fp != stdin)
+		fclose(fp);
+	free(*mem);
+	*mem = NULL;
+	return NULL;
+}
+
+static void
+close_input(FILE *fp, char *mem)
+{
+	if (fp != stdin)
+		fclose(fp);
+	free(mem);
+}
+
+/* Count every billed code of a report's lines against the authorizations. */
+static void
+count_report(struct authset *set, const struct report *rep, int scheduled)
+{
+	struct report_line view;
+	size_t i, k;
+
+	for (i = 0; i < rep->nlines; i++) {
+		report_get(rep, i, &view);
+		for (k = 0; k < view.ncodes; k++)
+			if (view.codes[k].units > 0)
+				auth_count(set, &view, view.codes[k].code,
+				    view.codes[k].units, scheduled);
+	}
+}
+
+int
+cmd_auth(const struct options *opt, const struct rules *r, int argc,
+    char **argv)
+{
+	struct report arep, lrep, crep;
+	const struct report *reps[3] = { &arep, &lrep, &crep };
+	struct logrun lrun;
+	struct icsrun crun;
+	struct logopts lo;
+	struct icsopts co;
+	struct authset set;
+	struct outfile out;
+	struct diag errs = { 0 };
+	const char *name;
+	char *mem, d1[DATE_BUFSZ];
+	int *calendar, io = 0, rc = EXIT_ALL_ACCEPTED, i, last;
+	size_t k;
+	long rejected;
+	FILE *fp;
+
+	if (argc < 2) {
+		warnmsg("auth: expected AUTHS and one or more FILEs");
+		fputs("usage: cptunits [options] auth AUTHS FILE...\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (outputs_clash(opt, argc, argv) != 0)
+		return EXIT_USAGE;
+	memset(&arep, 0, sizeof(arep));
+	memset(&lrep, 0, sizeof(lrep));
+	memset(&crep, 0, sizeof(crep));
+	memset(&set, 0, sizeof(set));
+
+	/* the authorizations */
+	if ((fp = open_input(argv[0], &name, &i, &mem)) == NULL)
+		return EXIT_IO;
+	if (i) {
+		warnmsg("%s: a calendar, not an authorizations CSV", name);
+		close_input(fp, mem);
+		return EXIT_USAGE;
+	}
+	if (auth_read(name, fp, r, &set, &arep) != 0)
+		io = 1;
+	close_input(fp, mem);
+	if (io) {
+		authset_free(&set);
+		report_free(&arep);
+		return EXIT_IO;
+	}
+	auth_periods(&set, r->auth_week_start);
+
+	/* the logs, billed, and then the calendars, scheduled from --since */
+	memset(&lo, 0, sizeof(lo));
+	lo.rules = r;
+	if ((lo.zone = log_zone(opt, r)) == NULL) {
+		authset_free(&set);
+		report_free(&arep);
+		return EXIT_USAGE;
+	}
+	lo.payer = opt->payer;
+	lo.from = opt->from;
+	lo.to = opt->to;
+	lo.quiet = opt->quiet;
+	lo.delim = opt->delim;
+	lo.cp1252 = opt->encoding >= 0 ? opt->encoding : r->log_cp1252;
+	memset(&lrun, 0, sizeof(lrun));
+	lrun.report = &lrep;
+	lrun.pool = pool_new(r, 0, logread_free_tag);
+	calendar = xcalloc((size_t)argc, sizeof(*calendar));
+	for (i = 1; i < argc; i++) {
+		if ((fp = open_input(argv[i], &name, &calendar[i], &mem)) == NULL) {
+			io = 1;
+			calendar[i] = -1;
+			continue;
+		}
+		if (!calendar[i] && logread_file(name, fp, &lo, &lrun) != 0)
+			io = 1;
+		close_input(fp, mem);
+	}
+	pool_bill(lrun.pool, &lrep, logread_late_reject, &lrun);
+	lrep.minutes = (long)(lrun.seconds / 60);
+	report_sort(&lrep);
+
+	last = DATE_OPEN_START;
+	for (k = 0; k < lrep.nlines; k++) {
+		struct report_line view;
+
+		report_get(&lrep, k, &view);
+		if (view.date > last)
+			last = view.date;
+	}
+	set.since = opt->since != DATE_OPEN_START ? opt->since :
+	    last != DATE_OPEN_START ? last + 1 : date_today();
+
+	memset(&co, 0, sizeof(co));
+	co.rules = r;
+	co.zone = opt->tz;
+	co.payer = opt->payer;
+	co.from = opt->from > set.since ? opt->from : set.since;
+	/* calendars are expanded to the end of the last authorization */
+	co.to = opt->to != DATE_OPEN_END ? opt->to :
+	    auth_last_day(&set) != DATE_OPEN_START ? auth_last_day(&set) + 1 :
+	    co.from + r->ics_horizon_days;
+	co.horizon = co.to;
+	co.quiet = opt->quiet;
+	co.patient = opt->patient;
+	crep.by_date = 1;
+	memset(&crun, 0, sizeof(crun));
+	crun.report = &crep;
+	crun.pool = pool_new(r, 0, ics_free_tag);
+	for (i = 1; i < argc; i++) {
+		if (calendar[i] != 1)
+			continue;
+		if ((fp = open_input(argv[i], &name, &calendar[i], &mem)) == NULL) {
+			io = 1;
+			continue;
+		}
+		if (ics_read_file(name, fp, &co, &crun) != 0)
+			io = 1;
+		close_input(fp, mem);
+	}
+	free(calendar);
+	pool_bill(crun.pool, &crep, ics_late_reject, &crun);
+	crep.minutes = (long)(crun.seconds / 60);
+	report_sort(&crep);
+
+	count_report(&set, &lrep, 0);
+	count_report(&set, &crep, 1);
+
+	rejected = (long)(arep.nrejects + lrep.nrejects + crep.nrejects);
+	if (!opt->quiet && !(rejected && opt->strict)) {
+		report_print_warnings(&lrep, "auth", stderr);
+		report_print_warnings(&crep, "auth", stderr);
+		report_print_warnings(&arep, "auth", stderr);
+		auth_warn(&set);
+		for (k = 0; k < set.nout; k++)
+			warnmsg("note: %s:%ld: %s %s: %ld unit%s %s outside every "
+			    "authorization of the patient and code",
+			    set.out[k].file, set.out[k].line,
+			    date_format(set.out[k].date, d1), set.out[k].code,
+			    set.out[k].units, set.out[k].units == 1 ? "" : "s",
+			    set.out[k].scheduled ? "scheduled" : "billed");
+		if (arep.nrejects > 0)
+			warnmsg("%ld authorization%s: %zu accepted, %zu rejected",
+			    set.records, set.records == 1 ? "" : "s", set.n,
+			    arep.nrejects);
+	}
+	if (rejected && opt->strict) {
+		warnmsg("--strict: %ld record%s rejected; nothing written",
+		    rejected, rejected == 1 ? "" : "s");
+		rc = EXIT_REJECTED;
+	} else if (outfile_open(&out, opt->output, &errs) != 0)
+		rc = EXIT_IO;
+	else {
+		output_auth(&set, reps, opt->format, out.fp);
+		if (close_output(&out, io, &errs) != 0)
+			rc = EXIT_IO;
+		else if (io)
+			rc = EXIT_IO;
+		else if (rejected)
+			rc = EXIT_REJECTED;
+	}
+	diag_print(&errs, stderr);
+	diag_free(&errs);
+	pool_free(lrun.pool);
+	logrun_free(&lrun);
+	pool_free(crun.pool);
+	icsrun_free(&crun);
+	authset_free(&set);
+	report_free(&arep);
+	report_free(&lrep);
+	report_free(&crep);
 	return rc;
 }

@@ -647,3 +647,247 @@ output_steps(const struct output_steps *s, enum format f, FILE *fp)
 		break;
 	}
 }
+
+/* ---- auth ---------------------------------------------------------------- */
+
+#define AUTH_BAR	20
+
+static void
+auth_sv(const struct authset *set, enum format f, FILE *fp)
+{
+	static const char *const cols[] = { "auth", "patient", "code",
+		"period_start", "period_end", "authorized", "billed", "scheduled",
+		"remaining" };
+	char sep = f == FMT_TSV ? '\t' : ',', d[DATE_BUFSZ];
+	const struct auth *a;
+	const struct auth_period *p;
+	size_t i, j;
+
+	for (i = 0; i < 9; i++)
+		fprintf(fp, "%s%c", cols[i], i < 8 ? sep : '\n');
+	for (i = 0; i < set->n; i++) {
+		a = &set->v[i];
+		for (j = 0; j < a->nperiods; j++) {
+			p = &a->periods[j];
+			output_field(fp, a->id, f);
+			fputc(sep, fp);
+			output_field(fp, a->patient, f);
+			fputc(sep, fp);
+			output_field(fp, a->code, f);
+			fprintf(fp, "%c%s", sep, date_format(p->start, d));
+			fprintf(fp, "%c%s", sep, date_format(p->end, d));
+			fprintf(fp, "%c%ld%c%ld%c%ld%c%ld\n", sep, a->units, sep,
+			    p->billed, sep, p->scheduled, sep,
+			    a->units - p->billed - p->scheduled);
+		}
+	}
+}
+
+static json_t *
+auth_rejects_json(const struct report *const reps[3], json_t **notes)
+{
+	json_t *rj = json_array(), *j;
+	size_t i, k;
+
+	*notes = json_array();
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < reps[k]->nrejects; i++) {
+			j = json_object();
+			json_object_set_new(j, "file",
+			    output_json_string(reps[k]->rejects[i].file));
+			json_object_set_new(j, "line", reps[k]->rejects[i].line > 0 ?
+			    json_integer(reps[k]->rejects[i].line) : json_null());
+			json_object_set_new(j, "reason",
+			    output_json_string(reps[k]->rejects[i].reason));
+			json_array_append_new(rj, j);
+		}
+		for (i = 0; i < reps[k]->nnotes; i++)
+			json_array_append_new(*notes,
+			    output_json_string(reps[k]->notes[i]));
+	}
+	return rj;
+}
+
+static void
+auth_json(const struct authset *set, const struct report *const reps[3],
+    FILE *fp)
+{
+	json_t *root = json_object(), *as = json_array(), *ps, *o, *po, *outs;
+	json_t *notes, *sum;
+	const struct auth *a;
+	const struct auth_period *p;
+	char d[DATE_BUFSZ];
+	long billed = 0, scheduled = 0, periods = 0;
+	size_t i, j;
+
+	for (i = 0; i < set->n; i++) {
+		a = &set->v[i];
+		o = json_object();
+		json_object_set_new(o, "auth", output_json_string(a->id));
+		json_object_set_new(o, "patient", output_json_string(a->patient));
+		json_object_set_new(o, "code", output_json_string(a->code));
+		json_object_set_new(o, "payer", output_json_string(a->payer));
+		json_object_set_new(o, "per", json_string(auth_per_name(a->per)));
+		json_object_set_new(o, "units", json_integer(a->units));
+		json_object_set_new(o, "from", json_string(date_format(a->from, d)));
+		json_object_set_new(o, "to", json_string(date_format(a->to, d)));
+		json_object_set_new(o, "line", json_integer(a->line));
+		ps = json_array();
+		for (j = 0; j < a->nperiods; j++) {
+			p = &a->periods[j];
+			po = json_object();
+			json_object_set_new(po, "period_start",
+			    json_string(date_format(p->start, d)));
+			json_object_set_new(po, "period_end",
+			    json_string(date_format(p->end, d)));
+			json_object_set_new(po, "authorized", json_integer(a->units));
+			json_object_set_new(po, "billed", json_integer(p->billed));
+			json_object_set_new(po, "scheduled",
+			    json_integer(p->scheduled));
+			json_object_set_new(po, "remaining", json_integer(a->units -
+			    p->billed - p->scheduled));
+			json_object_set_new(po, "over", json_boolean(p->billed +
+			    p->scheduled > a->units));
+			json_array_append_new(ps, po);
+			billed += p->billed;
+			scheduled += p->scheduled;
+			periods++;
+		}
+		json_object_set_new(o, "periods", ps);
+		json_array_append_new(as, o);
+	}
+	json_object_set_new(root, "authorizations", as);
+	json_object_set_new(root, "since", json_string(date_format(set->since,
+	    d)));
+	outs = json_array();
+	for (i = 0; i < set->nout; i++) {
+		o = json_object();
+		json_object_set_new(o, "file", output_json_string(set->out[i].file));
+		json_object_set_new(o, "line", json_integer(set->out[i].line));
+		json_object_set_new(o, "patient",
+		    output_json_string(set->out[i].patient));
+		json_object_set_new(o, "date",
+		    json_string(date_format(set->out[i].date, d)));
+		json_object_set_new(o, "code", output_json_string(set->out[i].code));
+		json_object_set_new(o, "units", json_integer(set->out[i].units));
+		json_object_set_new(o, "scheduled",
+		    json_boolean(set->out[i].scheduled));
+		json_array_append_new(outs, o);
+	}
+	json_object_set_new(root, "outside", outs);
+	json_object_set_new(root, "rejects", auth_rejects_json(reps, &notes));
+	json_object_set_new(root, "notes", notes);
+	sum = json_object();
+	json_object_set_new(sum, "authorizations", json_integer((json_int_t)set->n));
+	json_object_set_new(sum, "rejected",
+	    json_integer((json_int_t)reps[0]->nrejects));
+	json_object_set_new(sum, "periods", json_integer(periods));
+	json_object_set_new(sum, "billed", json_integer(billed));
+	json_object_set_new(sum, "scheduled", json_integer(scheduled));
+	json_object_set_new(sum, "log_records", json_integer(reps[1]->records));
+	json_object_set_new(sum, "log_rejected",
+	    json_integer((json_int_t)reps[1]->nrejects));
+	json_object_set_new(sum, "calendar_rejected",
+	    json_integer((json_int_t)reps[2]->nrejects));
+	json_object_set_new(root, "summary", sum);
+	json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', fp);
+	json_decref(root);
+}
+
+/* [###++.....]: billed #, scheduled +, what is left . */
+static void
+auth_bar(FILE *fp, long authorized, long billed, long scheduled)
+{
+	long used = billed + scheduled, nb, nu, i;
+
+	if (authorized <= 0) {
+		nb = billed > 0 ? AUTH_BAR : 0;
+		nu = used > 0 ? AUTH_BAR : 0;
+	} else {
+		nb = (billed * AUTH_BAR + authorized / 2) / authorized;
+		nu = (used * AUTH_BAR + authorized / 2) / authorized;
+	}
+	if (nb > AUTH_BAR)
+		nb = AUTH_BAR;
+	if (nu > AUTH_BAR)
+		nu = AUTH_BAR;
+	fputc('[', fp);
+	for (i = 0; i < AUTH_BAR; i++)
+		fputc(i < nb ? '#' : i < nu ? '+' : '.', fp);
+	fputc(']', fp);
+	if (used > authorized)
+		fprintf(fp, " %ld over", used - authorized);
+}
+
+static void
+auth_table(const struct authset *set, const struct report *const reps[3],
+    FILE *fp)
+{
+	const struct auth *a;
+	const struct auth_period *p;
+	char d1[DATE_BUFSZ], d2[DATE_BUFSZ];
+	int wa = 4, wp = 7, wc = 4;
+	long billed = 0, scheduled = 0, periods = 0, over = 0;
+	size_t i, j, k;
+
+	for (i = 0; i < set->n; i++) {
+		wa = width(set->v[i].id, wa);
+		wp = width(set->v[i].patient, wp);
+		wc = width(set->v[i].code, wc);
+	}
+	if (set->n > 0)
+		fprintf(fp, "%-*s  %-*s  %-*s  %-5s  %-22s  %10s  %6s  %9s  %9s  "
+		    "%s\n", wa, "AUTH", wp, "PATIENT", wc, "CODE", "PER",
+		    "PERIOD", "AUTHORIZED", "BILLED", "SCHEDULED", "REMAINING",
+		    "USE");
+	for (i = 0; i < set->n; i++) {
+		a = &set->v[i];
+		for (j = 0; j < a->nperiods; j++) {
+			p = &a->periods[j];
+			fprintf(fp, "%-*s  %-*s  %-*s  %-5s  %s..%s  %10ld  %6ld  "
+			    "%9ld  %9ld  ", wa, a->id, wp, a->patient, wc, a->code,
+			    auth_per_name(a->per), date_format(p->start, d1),
+			    date_format(p->end, d2), a->units, p->billed,
+			    p->scheduled, a->units - p->billed - p->scheduled);
+			auth_bar(fp, a->units, p->billed, p->scheduled);
+			fputc('\n', fp);
+			billed += p->billed;
+			scheduled += p->scheduled;
+			periods++;
+			over += p->billed + p->scheduled > a->units;
+		}
+	}
+	fprintf(fp, "%s%zu authorization%s, %ld period%s (%ld over); billed %ld "
+	    "units, scheduled %ld from %s", set->n ? "\n" : "", set->n,
+	    set->n == 1 ? "" : "s", periods, periods == 1 ? "" : "s", over,
+	    billed, scheduled, date_format(set->since, d1));
+	if (set->nout > 0)
+		fprintf(fp, "; %zu line%s outside every authorization", set->nout,
+		    set->nout == 1 ? "" : "s");
+	k = reps[0]->nrejects + reps[1]->nrejects + reps[2]->nrejects;
+	if (k > 0)
+		fprintf(fp, "; %zu rejected", k);
+	fputc('\n', fp);
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < reps[k]->nnotes; i++)
+			fprintf(fp, "note: %s\n", reps[k]->notes[i]);
+}
+
+void
+output_auth(const struct authset *set, const struct report *const reps[3],
+    enum format f, FILE *fp)
+{
+	switch (f) {
+	case FMT_CSV:
+	case FMT_TSV:
+		auth_sv(set, f, fp);
+		break;
+	case FMT_JSON:
+		auth_json(set, reps, fp);
+		break;
+	case FMT_TABLE:
+		auth_table(set, reps, fp);
+		break;
+	}
+}

@@ -434,6 +434,8 @@ rules_print(const struct rules *r, FILE *fp)
 	if (r->ics_timezone)
 		fprintf(fp, "timezone = %s\n", r->ics_timezone);
 	fprintf(fp, "horizon_days = %d\n", r->ics_horizon_days);
+	fprintf(fp, "\n[auth]\nweek_start = %s\n",
+	    r->auth_week_start ? "monday" : "sunday");
 }
 
 char *

@@ -95,6 +95,7 @@ const struct rules_key rules_keys[] = {
 	{ "ics", "summary_pattern", "REGEX" },
 	{ "ics", "timezone", "ZONE" },
 	{ "ics", "horizon_days", "DAYS" },
+	{ "auth", "week_start", "sunday | monday" },
 };
 const size_t rules_nkeys = sizeof(rules_keys) / sizeof(rules_keys[0]);
 
@@ -936,6 +937,20 @@ ics_key(struct loader *L, const char *sect, const char *key, const char *v,
 	}
 }
 
+static const char *const week_words[] = { "sunday", "monday" };
+
+static void
+auth_key(struct loader *L, const char *sect, const char *key, const char *v,
+    void *arg)
+{
+	int w;
+
+	(void)arg;
+	if (strcmp(key, "week_start") == 0 &&
+	    (w = get_word(L, sect, key, v, week_words, 2, "week start")) != UNSET)
+		L->rules->auth_week_start = w;
+}
+
 static void
 round_init(struct rules_round *rr)
 {
@@ -1045,7 +1060,7 @@ load_payer(struct loader *L, const char *sect)
 
 /* The section names a section may have, for "did you mean". */
 static const char *const section_words[] = { "rounding", "log", "columns",
-	"ics", "family NAME", "payer NAME" };
+	"ics", "auth", "family NAME", "payer NAME" };
 
 static void
 load_section(struct loader *L, const char *sect)
@@ -1065,6 +1080,8 @@ load_section(struct loader *L, const char *sect)
 		each_key(L, sect, "columns", columns_key, NULL);
 	else if (strcmp(sect, "ics") == 0)
 		each_key(L, sect, "ics", ics_key, NULL);
+	else if (strcmp(sect, "auth") == 0)
+		each_key(L, sect, "auth", auth_key, NULL);
 	else if ((w = str_split(sect, ' ', &n)) != NULL && n >= 1 &&
 	    strcmp(w[0], "family") == 0) {
 		if (n != 2)
