@@ -55,12 +55,12 @@ struct authset {
 };
 
 /*
- * Read an authorizations CSV into set, rejecting bad rows into rep (with
- * their messages on standard error).  Returns 0, or -1 when the file
+ * Read an authorizations CSV (Windows-1252 text when cp1252) into set,
+ * rejecting bad rows into rep (with their messages on standard error).  Returns 0, or -1 when the file
  * cannot be used (no header, unreadable), with the message printed.
  */
 int	auth_read(const char *name, FILE *, const struct rules *,
-	    struct authset *, struct report *rep);
+	    struct authset *, struct report *rep, int cp1252);
 /* Cut each authorization into its periods (weeks start on week_start). */
 void	auth_periods(struct authset *, int week_start);
 /* The last day any authorization covers, or DATE_OPEN_START with none. */

@@ -361,7 +361,7 @@ positional(const struct csvrec *rec, const struct rules *r)
 
 int
 auth_read(const char *name, FILE *fp, const struct rules *r,
-    struct authset *set, struct report *rep)
+    struct authset *set, struct report *rep, int cp1252)
 {
 	const struct csvrec *rec;
 	struct csvread *cr;
@@ -371,7 +371,7 @@ auth_read(const char *name, FILE *fp, const struct rules *r,
 	free(set->file);
 	set->file = xstrdup(name);
 	cr = csvread_new(fp, 0);
-	if (r->log_cp1252)
+	if (cp1252)
 		csvread_set_cp1252(cr);
 	while ((rc = csvread_next(cr, &rec)) == 1) {
 		if (!have) {

@@ -708,6 +708,8 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 	return rc;
 }
 
+/* Lines outside every authorization listed one by one on standard error. */
+#define AUTH_OUTSIDE_SHOWN 20
 /* The most bytes of standard input (or a pipe) auth reads into memory. */
 #define AUTH_MAX_PIPE	((size_t)1 << 30)
 
@@ -832,8 +834,9 @@ cmd_auth(const struct options *opt, const struct rules *r, int argc,
 	struct outfile out;
 	struct diag errs = { 0 };
 	const char *name;
+	struct { FILE *fp; char *mem; const char *name; int is; } *cal;
 	char *mem, d1[DATE_BUFSZ];
-	int *calendar, io = 0, rc = EXIT_ALL_ACCEPTED, i, last;
+	int calendar, io = 0, rc = EXIT_ALL_ACCEPTED, i, last;
 	size_t k;
 	long rejected;
 	FILE *fp;
@@ -851,14 +854,15 @@ cmd_auth(const struct options *opt, const struct rules *r, int argc,
 	memset(&set, 0, sizeof(set));
 
 	/* the authorizations */
-	if ((fp = open_input(argv[0], &name, &i, &mem)) == NULL)
+	if ((fp = open_input(argv[0], &name, &calendar, &mem)) == NULL)
 		return EXIT_IO;
-	if (i) {
+	if (calendar) {
 		warnmsg("%s: a calendar, not an authorizations CSV", name);
 		close_input(fp, mem);
 		return EXIT_USAGE;
 	}
-	if (auth_read(name, fp, r, &set, &arep) != 0)
+	if (auth_read(name, fp, r, &set, &arep, opt->encoding >= 0 ?
+	    opt->encoding : r->log_cp1252) != 0)
 		io = 1;
 	close_input(fp, mem);
 	if (io) {
@@ -885,14 +889,23 @@ cmd_auth(const struct options *opt, const struct rules *r, int argc,
 	memset(&lrun, 0, sizeof(lrun));
 	lrun.report = &lrep;
 	lrun.pool = pool_new(r, 0, logread_free_tag);
-	calendar = xcalloc((size_t)argc, sizeof(*calendar));
+	/* calendars stay open (a pipe is read once) until the logs are billed */
+	cal = xcalloc((size_t)argc, sizeof(*cal));
 	for (i = 1; i < argc; i++) {
-		if ((fp = open_input(argv[i], &name, &calendar[i], &mem)) == NULL) {
+		if ((fp = open_input(argv[i], &name, &calendar, &mem)) == NULL) {
 			io = 1;
-			calendar[i] = -1;
 			continue;
 		}
-		if (!calendar[i] && logread_file(name, fp, &lo, &lrun) != 0)
+		if (calendar) {		/* a file is opened again: no fd held */
+			cal[i].name = name;
+			cal[i].is = 1;
+			if ((cal[i].mem = mem) != NULL)
+				cal[i].fp = fp;
+			else
+				close_input(fp, NULL);
+			continue;
+		}
+		if (logread_file(name, fp, &lo, &lrun) != 0)
 			io = 1;
 		close_input(fp, mem);
 	}
@@ -928,17 +941,19 @@ cmd_auth(const struct options *opt, const struct rules *r, int argc,
 	crun.report = &crep;
 	crun.pool = pool_new(r, 0, ics_free_tag);
 	for (i = 1; i < argc; i++) {
-		if (calendar[i] != 1)
+		if (!cal[i].is)
 			continue;
-		if ((fp = open_input(argv[i], &name, &calendar[i], &mem)) == NULL) {
+		if (cal[i].fp == NULL &&
+		    (cal[i].fp = fopen(cal[i].name, "r")) == NULL) {
+			warnmsg("%s: %s", cal[i].name, strerror(errno));
 			io = 1;
 			continue;
 		}
-		if (ics_read_file(name, fp, &co, &crun) != 0)
+		if (ics_read_file(cal[i].name, cal[i].fp, &co, &crun) != 0)
 			io = 1;
-		close_input(fp, mem);
+		close_input(cal[i].fp, cal[i].mem);
 	}
-	free(calendar);
+	free(cal);
 	pool_bill(crun.pool, &crep, ics_late_reject, &crun);
 	crep.minutes = (long)(crun.seconds / 60);
 	report_sort(&crep);
@@ -952,13 +967,18 @@ cmd_auth(const struct options *opt, const struct rules *r, int argc,
 		report_print_warnings(&crep, "auth", stderr);
 		report_print_warnings(&arep, "auth", stderr);
 		auth_warn(&set);
-		for (k = 0; k < set.nout; k++)
+		for (k = 0; k < set.nout && k < AUTH_OUTSIDE_SHOWN; k++)
 			warnmsg("note: %s:%ld: %s %s: %ld unit%s %s outside every "
 			    "authorization of the patient and code",
 			    set.out[k].file, set.out[k].line,
 			    date_format(set.out[k].date, d1), set.out[k].code,
 			    set.out[k].units, set.out[k].units == 1 ? "" : "s",
 			    set.out[k].scheduled ? "scheduled" : "billed");
+		if (set.nout > AUTH_OUTSIDE_SHOWN)
+			warnmsg("note: and %zu more line%s outside every "
+			    "authorization (-f json lists them all)",
+			    set.nout - AUTH_OUTSIDE_SHOWN,
+			    set.nout - AUTH_OUTSIDE_SHOWN == 1 ? "" : "s");
 		if (arep.nrejects > 0)
 			warnmsg("%ld authorization%s: %zu accepted, %zu rejected",
 			    set.records, set.records == 1 ? "" : "s", set.n,

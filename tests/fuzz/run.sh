@@ -26,6 +26,7 @@ seeds() { # name dir: gather the seed inputs of a harness
 	mkdir -p "$2"
 	case $1 in
 	fuzz_log) gather "$2" $(find "$top/tests/cli" "$top/examples" -name '*.csv') ;;
+	fuzz_auth) gather "$2" $(find "$top/tests/cli" "$top/examples" -name 'auth*.csv') ;;
 	fuzz_rules) gather "$2" "$top"/tests/rules/good/*.ini \
 	    "$top"/tests/rules/bad/*.ini "$top/config/cptunits.ini" ;;
 	fuzz_ics) gather "$2" $(find "$top/tests/cli" "$top/examples" -name '*.ics')
@@ -45,6 +46,7 @@ for name in "$@"; do
 	seeds "$name" "$FB/seeds/$name"
 	dict=$top/tests/fuzz/${name#fuzz_}.dict
 	[ "$name" = fuzz_log ] && dict=$top/tests/fuzz/csv.dict
+	[ "$name" = fuzz_auth ] && dict=$top/tests/fuzz/csv.dict
 	"$FB/$name" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
 	    -max_len=65536 -print_final_stats=1 -dict="$dict" \
 	    -artifact_prefix="$found/" "$work" "$FB/seeds/$name" \
