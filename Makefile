@@ -35,7 +35,7 @@ LIBS = -liniparser -ljansson -lcsv -lical
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 # Every module but main goes into a library that the tests link against.
-MODULES = auth cli commands csvread date diag ics logread outfile output pool recur \
+MODULES = annotate auth cli commands csvread date diag ics logread outfile output pool recur \
           report rules rulesload strutil tz units builtin_rules windows_zones
 OBJS = $(MODULES:%=$(B)/%.o)
 TESTS = test_units test_rules test_date test_manpage test_recur

@@ -37,6 +37,8 @@ struct options {
 	const char	*summary_pattern;	/* ics --summary-pattern */
 	int		 strict;	/* --strict */
 	int		 quiet;		/* -q */
+	int		 annotate;	/* ics --annotate */
+	int		 format_given;	/* -f was given */
 	int		 since;		/* auth --since; DATE_OPEN_START: not
 					   given */
 };

@@ -26,6 +26,7 @@ struct icsopts {
 	int			 quiet;
 	int			 occurrences;	/* keep every occurrence for the list */
 	const char		*patient;	/* --patient: every event's */
+	int			 annotate;	/* keep what each event bills */
 };
 
 struct ics_occurrence {
@@ -34,6 +35,15 @@ struct ics_occurrence {
 	long		 minutes;
 	char		*code;		/* "" when none is known */
 	char		*patient;	/* "" when none is known */
+};
+
+/* --annotate: an event's first billed occurrence, by its BEGIN:VEVENT. */
+struct ics_billed {
+	long				 line;
+	const struct rules_family	*family;
+	long				 seconds;
+	int				 date;
+	char				*payer;		/* NULL: none */
 };
 
 struct icsrun {
@@ -55,6 +65,8 @@ struct icsrun {
 						   refused */
 	struct ics_occurrence	*occ;		/* every timed occurrence in the window */
 	size_t			 nocc, capocc;
+	struct ics_billed	*billed;	/* --annotate, in file order */
+	size_t			 nbilled, capbilled;
 };
 
 /*

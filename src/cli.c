@@ -24,7 +24,8 @@
 enum {
 	OPT_DATE = 256, OPT_TECHNICIANS, OPT_PARTICIPANTS, OPT_CHECK,
 	OPT_STRICT, OPT_TZ, OPT_VERSION, OPT_FROM, OPT_TO, OPT_BY, OPT_REJECTS, OPT_OCCURRENCES,
-	OPT_PATIENT, OPT_SUMMARY_PATTERN, OPT_DELIMITER, OPT_ENCODING, OPT_SINCE
+	OPT_PATIENT, OPT_SUMMARY_PATTERN, OPT_DELIMITER, OPT_ENCODING, OPT_SINCE,
+	OPT_ANNOTATE
 };
 
 const struct cli_option cli_options[] = {
@@ -47,6 +48,9 @@ const struct cli_option cli_options[] = {
 	  "write rejected rows to FILE, with a reason column, to fix and re-run" },
 	{ "occurrences", 0, OPT_OCCURRENCES, NULL, "ics",
 	  "list each occurrence (uid,start,minutes,code,patient) instead" },
+	{ "annotate", 0, OPT_ANNOTATE, NULL, "ics",
+	  "write the calendar back with X-CPT-UNITS and a DESCRIPTION line\n"
+	  "                               on each billable event (to -o FILE)" },
 	{ "encoding", 0, OPT_ENCODING, "ENC", "log auth",
 	  "utf-8 (default) or windows-1252, the logs' text" },
 	{ "delimiter", 0, OPT_DELIMITER, ",|;|tab", "log auth",
@@ -247,6 +251,9 @@ cli_main(int argc, char **argv)
 		case OPT_SINCE:
 			since = optarg;
 			break;
+		case OPT_ANNOTATE:
+			opt.annotate = 1;
+			break;
 		case OPT_BY:
 			if (strcmp(optarg, "session") == 0)
 				opt.by_session = 1;
@@ -298,6 +305,14 @@ cli_main(int argc, char **argv)
 		return usage_error("%s", "no command given");
 	cmd = argv[0];
 
+	opt.format_given = format != NULL;
+	if (opt.annotate && (opt.occurrences || opt.by_session || format)) {
+		fprintf(stderr, "cptunits: --annotate writes a calendar: not with "
+		    "%s\n", opt.occurrences ? "--occurrences" : opt.by_session ?
+		    "--by session" : "-f");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
 	if (format == NULL)
 		opt.format = opt.output == NULL && isatty(STDOUT_FILENO) ?
 		    FMT_TABLE : FMT_CSV;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "annotate.h"
 #include "auth.h"
 #include "commands.h"
 #include "date.h"
@@ -607,6 +608,104 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	return rc;
 }
 
+/* The most bytes of a calendar annotated (ics.c refuses more anyway). */
+#define ANNOTATE_MAX	((size_t)1 << 30)
+
+/*
+ * --annotate: the calendar is read whole first, so that its text can be
+ * written back as it was.  1 when it cannot be read, else 0.
+ */
+static int
+read_annotated(const char *arg, char **text, size_t *len,
+    const struct icsopts *o, struct icsrun *run)
+{
+	const char *name = arg;
+	size_t cap = 65536, n;
+	FILE *fp, *mf;
+	int rc;
+
+	if (strcmp(arg, "-") == 0) {
+		name = "(standard input)";
+		fp = stdin;
+	} else if ((fp = fopen(arg, "r")) == NULL) {
+		warnmsg("%s: %s", arg, strerror(errno));
+		return 1;
+	}
+	*text = xmalloc(cap);
+	*len = 0;
+	for (;;) {
+		if (*len == cap) {
+			if (cap >= ANNOTATE_MAX) {
+				warnmsg("%s: larger than %zu MiB", name,
+				    ANNOTATE_MAX >> 20);
+				break;
+			}
+			cap *= 2;
+			*text = xreallocarray(*text, cap, 1);
+		}
+		if ((n = fread(*text + *len, 1, cap - *len, fp)) == 0)
+			break;
+		*len += n;
+	}
+	rc = ferror(fp) || *len == cap;
+	if (ferror(fp))
+		warnmsg("%s: %s", name, strerror(errno));
+	if (fp != stdin)
+		fclose(fp);
+	if (rc)
+		return 1;
+	if (*len == 0) {
+		warnmsg("%s: not an iCalendar file (empty)", name);
+		return 1;
+	}
+	if ((mf = fmemopen(*text, *len, "r")) == NULL) {
+		warnmsg("%s: %s", name, strerror(errno));
+		return 1;
+	}
+	rc = ics_read_file(name, mf, o, run) != 0;
+	fclose(mf);
+	return rc;
+}
+
+/*
+ * --annotate: the calendar written back with what each event bills, its
+ * warnings and notes on standard error as for any run.
+ */
+static int
+emit_annotated(const struct options *opt, const struct rules *r,
+    struct report *rep, const struct icsrun *run, const char *text,
+    size_t len, int io)
+{
+	struct outfile out;
+	struct diag errs = { 0 };
+	size_t n;
+
+	report_sort(rep);
+	if (io)		/* nothing to write back */
+		return EXIT_IO;
+	if (!opt->quiet && !(rep->nrejects && opt->strict))
+		report_print_warnings(rep, "ics", stderr);
+	if (rep->nrejects && opt->strict) {
+		warnmsg("--strict: %zu record%s rejected; nothing written",
+		    rep->nrejects, rep->nrejects == 1 ? "" : "s");
+		return EXIT_REJECTED;
+	}
+	if (outfile_open(&out, opt->output, &errs) != 0) {
+		diag_print(&errs, stderr);
+		diag_free(&errs);
+		return EXIT_IO;
+	}
+	n = annotate_write(text, len, run, r, out.fp);
+	if (outfile_close(&out, 1, &errs) != 0) {
+		diag_print(&errs, stderr);
+		diag_free(&errs);
+		return EXIT_IO;
+	}
+	if (!opt->quiet)
+		warnmsg("note: %zu event%s annotated", n, n == 1 ? "" : "s");
+	return rep->nrejects ? EXIT_REJECTED : EXIT_ALL_ACCEPTED;
+}
+
 int
 cmd_ics(const struct options *opt, const struct rules *r, int argc,
     char **argv)
@@ -616,8 +715,8 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 	struct icsopts o;
 	struct outfile out;
 	struct diag errs = { 0 };
-	char d[DATE_BUFSZ];
-	size_t i;
+	char d[DATE_BUFSZ], *text = NULL;
+	size_t i, len = 0;
 	int io = 0, rc = EXIT_ALL_ACCEPTED, start;
 
 	if (argc < 1) {
@@ -640,6 +739,11 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 	o.quiet = opt->quiet;
 	o.occurrences = opt->occurrences;
 	o.patient = opt->patient;
+	o.annotate = opt->annotate;
+	if (opt->annotate && argc != 1) {
+		warnmsg("ics --annotate: one calendar at a time");
+		return EXIT_USAGE;
+	}
 	/* without --to, never-ending series stop at the horizon */
 	start = opt->from != DATE_OPEN_START ? opt->from : date_today();
 	o.horizon = start + r->ics_horizon_days;
@@ -652,7 +756,10 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 	run.report = &rep;
 	run.pool = pool_new(r, opt->by_session, ics_free_tag);
 	(void)warn_hold();	/* the messages of reading, in one block */
-	io = each_input(argc, argv, read_ics, &(struct ics_ctx){ &o, &run });
+	if (opt->annotate)
+		io = read_annotated(argv[0], &text, &len, &o, &run);
+	else
+		io = each_input(argc, argv, read_ics, &(struct ics_ctx){ &o, &run });
 	warn_release(1);
 	/* the counts of what was not billed, each a note where not 0 */
 	count_note(&rep, run.cancelled, "%ld cancelled occurrence%s dropped");
@@ -698,8 +805,12 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 		rep.events[4] = run.events[0];
 		rep.events[0] = rep.events[1] + rep.events[2] + rep.events[3] +
 		    rep.events[4];
-		rc = emit(opt, &rep, (int)rep.nrejects, io, 1);
+		if (opt->annotate)
+			rc = emit_annotated(opt, r, &rep, &run, text, len, io);
+		else
+			rc = emit(opt, &rep, (int)rep.nrejects, io, 1);
 	}
+	free(text);
 	if (io && rc != EXIT_IO)
 		rc = EXIT_IO;
 	pool_free(run.pool);

@@ -924,6 +924,27 @@ keep_occurrence(struct reader *R, const char *uid, long long start,
  * an override alone): map its properties, check, and pool each one whose
  * local date of service is in the window.
  */
+/* --annotate: what the event's first billed occurrence is. */
+static void
+keep_billed(struct reader *R, const struct ev *e,
+    const struct rules_family *fam, long seconds, int day, const char *payer)
+{
+	struct icsrun *run = R->run;
+	struct ics_billed *b;
+
+	if (run->nbilled == run->capbilled) {
+		run->capbilled = run->capbilled ? run->capbilled * 2 : 64;
+		run->billed = xreallocarray(run->billed, run->capbilled,
+		    sizeof(*run->billed));
+	}
+	b = &run->billed[run->nbilled++];
+	b->line = e->line;
+	b->family = fam;
+	b->seconds = seconds;
+	b->date = day;
+	b->payer = payer ? xstrdup(payer) : NULL;
+}
+
 static void
 bill(struct reader *R, struct ev *e, const struct insts *in,
     icaltimezone *zone)
@@ -1042,6 +1063,8 @@ bill(struct reader *R, struct ev *e, const struct insts *in,
 			pool_add(R->run->pool, &s, NULL);
 		R->run->report->records++;
 		R->run->report->accepted++;
+		if (o->annotate && e->fate != FATE_BILLED)
+			keep_billed(R, e, fam, s.seconds, day, s.payer);
 		e->fate = FATE_BILLED;
 		R->run->seconds += s.seconds;
 	}
@@ -1872,4 +1895,9 @@ icsrun_free(struct icsrun *run)
 	free(run->occ);
 	run->occ = NULL;
 	run->nocc = run->capocc = 0;
+	for (i = 0; i < run->nbilled; i++)
+		free(run->billed[i].payer);
+	free(run->billed);
+	run->billed = NULL;
+	run->nbilled = run->capbilled = 0;
 }
