@@ -31,19 +31,19 @@ OPT ?= -O2 -g
 CPPFLAGS_ALL = -D_GNU_SOURCE -Iinclude -I$(B) -I/usr/include/iniparser \
        -DCPTUNITS_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' $(CPPFLAGS)
 CFLAGS_ALL = $(WARN) $(OPT) $(SAN) $(CFLAGS)
-LIBS = -liniparser -ljansson -lcsv -lical
+LIBS = -liniparser -ljansson -lcsv -lical -lxlsxwriter
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 # Every module but main goes into a library that the tests link against.
 MODULES = annotate auth cli commands csvread date diag ics logread outfile output pool recur \
-          report rules rulesload strutil tz units builtin_rules windows_zones
+          report rules rulesload strutil tz units xlsx builtin_rules windows_zones
 OBJS = $(MODULES:%=$(B)/%.o)
 TESTS = test_units test_rules test_date test_manpage test_recur
 TESTBINS = $(TESTS:%=$(B)/%)
 
 DEBIAN_PACKAGES = build-essential pkg-config libical-dev libiniparser-dev \
-        libjansson-dev libcsv-dev libcmocka-dev tzdata mandoc valgrind clang \
-        libclang-rt-14-dev
+        libjansson-dev libcsv-dev libcmocka-dev libxlsxwriter-dev tzdata mandoc \
+        valgrind clang libclang-rt-14-dev python3
 
 all: $(BIN)
 

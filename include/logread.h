@@ -70,6 +70,18 @@ void	logread_late_reject(void *run, void *tag, const char *reason,
 void	logread_free_tag(void *tag);
 /* Write the rejected rows as CSV: reason, then the row as read. */
 void	logread_write_rejects(const struct logrun *, FILE *);
+
+/* A rejected row kept (keep_rejects): its fields by the union header. */
+struct logread_reject {
+	const char	*reason, *file;
+	long		 line;
+	const char	**field;	/* [nheader]; len 0: empty */
+	size_t		*len;
+};
+/* Row i of run->nrows into *j (zeroed before the first call). */
+void	logread_reject_get(const struct logrun *, size_t i,
+	    struct logread_reject *);
+void	logread_reject_done(struct logread_reject *);
 void	logrun_free(struct logrun *);
 
 #endif

@@ -13,9 +13,10 @@
 #include "auth.h"
 #include "report.h"
 
-enum format { FMT_TABLE, FMT_CSV, FMT_TSV, FMT_JSON };
+/* FMT_XLSX is a workbook (xlsx.h), never written to a stream. */
+enum format { FMT_TABLE, FMT_CSV, FMT_TSV, FMT_JSON, FMT_XLSX };
 
-/* 0 and *out for "table", "csv", "tsv" or "json"; -1 otherwise. */
+/* 0 and *out for "table", "csv", "tsv", "json" or "xlsx"; -1 otherwise. */
 int	output_format_parse(const char *, enum format *);
 void	output_report(const struct report *, enum format, FILE *);
 /* A JSON string; bytes that are not UTF-8 are shown as '?', not dropped. */

@@ -32,7 +32,8 @@ const struct cli_option cli_options[] = {
 	{ "config", 'c', 'c', "FILE", "all", "read the rules from FILE" },
 	{ "payer", 'p', 'p', "NAME", "all", "bill by the rules of payer NAME" },
 	{ "format", 'f', 'f', "FORMAT", "all",
-	  "table, csv, tsv or json (default: table on a terminal, else csv)" },
+	  "table, csv, tsv, json, or xlsx with -o (default: table on a\n"
+	  "                               terminal, else csv)" },
 	{ "output", 'o', 'o', "FILE", "all",
 	  "write to FILE, replaced only when the output is complete" },
 	{ "from", 0, OPT_FROM, "DATE", "log ics auth",
@@ -318,7 +319,18 @@ cli_main(int argc, char **argv)
 		    FMT_TABLE : FMT_CSV;
 	else if (output_format_parse(format, &opt.format) != 0)
 		return usage_error("-f: unknown format '%s'; expected table, csv, "
-		    "tsv or json", format);
+		    "tsv, json or xlsx", format);
+	/* a workbook is a file of its own, for the commands that bill */
+	if (opt.format == FMT_XLSX && (opt.output == NULL ||
+	    strcmp(opt.output, "-") == 0))
+		return usage_error("%s", "-f xlsx writes a workbook: give -o "
+		    "FILE.xlsx");
+	if (opt.format == FMT_XLSX && (strcmp(cmd, "log") != 0 &&
+	    strcmp(cmd, "ics") != 0 && strcmp(cmd, "auth") != 0))
+		return usage_error("-f xlsx: only log, ics and auth write a "
+		    "workbook, not %s", cmd);
+	if (opt.format == FMT_XLSX && opt.occurrences)
+		return usage_error("%s", "-f xlsx: not with --occurrences");
 	/*
 	 * A TZ that is neither a zone of the database, nor a path into it,
 	 * nor a POSIX rule string would have the C library open it as a file

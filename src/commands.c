@@ -25,6 +25,7 @@
 #include "strutil.h"
 #include "tz.h"
 #include "units.h"
+#include "xlsx.h"
 
 /* Hours that `table` lists when no daily limit stops it first. */
 #define TABLE_MINUTES	(8 * 60)
@@ -54,6 +55,32 @@ close_output(struct outfile *out, int io, struct diag *errs)
 }
 
 /*
+ * -f xlsx: the workbook goes to -o's temporary file, renamed into place by
+ * outfile_close; a device, a FIFO or standard output cannot take a zip
+ * file written by name.  Without set, a report's; with it, auth's.  On
+ * failure the temporary file is discarded, with the message in errs.
+ */
+static int
+write_book(struct outfile *out, const struct report *rep,
+    const struct authset *set, const struct report *const *reps,
+    const struct logrun *run, struct diag *errs)
+{
+	int rc;
+
+	if (out->tmp == NULL) {
+		diag_add(errs, "%s: -f xlsx writes a workbook to a regular file",
+		    out->shown ? out->shown : "standard output");
+		outfile_close(out, 0, errs);
+		return -1;
+	}
+	rc = set ? xlsx_write_auth(out->tmp, set, reps, run, errs) :
+	    xlsx_write_report(out->tmp, rep, run, errs);
+	if (rc != 0)
+		outfile_close(out, 0, errs);
+	return rc;
+}
+
+/*
  * Write a report through -o, or standard output; --strict writes nothing.
  * When an input could not be read (io), a file named by -o keeps what it
  * held: the run is incomplete, and an earlier complete output is worth
@@ -61,7 +88,7 @@ close_output(struct outfile *out, int io, struct diag *errs)
  */
 static int
 emit(const struct options *opt, struct report *rep, int rejected, int io,
-    int summary)
+    int summary, const struct logrun *run)
 {
 	struct outfile out;
 	struct diag errs = { 0 };
@@ -92,7 +119,14 @@ emit(const struct options *opt, struct report *rep, int rejected, int io,
 		diag_free(&errs);
 		return EXIT_IO;
 	}
-	output_report(rep, opt->format, out.fp);
+	if (opt->format == FMT_XLSX) {
+		if (write_book(&out, rep, NULL, NULL, run, &errs) != 0) {
+			diag_print(&errs, stderr);
+			diag_free(&errs);
+			return EXIT_IO;
+		}
+	} else
+		output_report(rep, opt->format, out.fp);
 	if (close_output(&out, io, &errs) != 0) {
 		diag_print(&errs, stderr);
 		diag_free(&errs);
@@ -174,7 +208,7 @@ cmd_calc(const struct options *opt, const struct rules *r, int argc,
 		report_reject(&rep, "calc", 0, "%s", reason);
 		warnmsg("calc: %s", reason);
 		free(reason);
-		rc = emit(opt, &rep, 1, 0, 0);
+		rc = emit(opt, &rep, 1, 0, 0, NULL);
 		report_free(&rep);
 		return rc;
 	}
@@ -192,7 +226,7 @@ cmd_calc(const struct options *opt, const struct rules *r, int argc,
 	pool_bill(pool, &rep, NULL, NULL);
 	rep.accepted = 1;
 	rep.minutes = (long)minutes;
-	rc = emit(opt, &rep, 0, 0, 0);
+	rc = emit(opt, &rep, 0, 0, 0, NULL);
 	report_free(&rep);
 	pool_free(pool);	/* after the report, which borrows its strings */
 	return rc;
@@ -541,7 +575,8 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	o.payer = opt->payer;
 	o.from = opt->from;
 	o.to = opt->to;
-	o.keep_rejects = opt->rejects != NULL;
+	/* a workbook's Rejects sheet has the rows as read */
+	o.keep_rejects = opt->rejects != NULL || opt->format == FMT_XLSX;
 	o.quiet = opt->quiet;
 	o.delim = opt->delim;
 	o.cp1252 = opt->encoding >= 0 ? opt->encoding : r->log_cp1252;
@@ -599,7 +634,7 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 		diag_print(&errs, stderr);
 		diag_free(&errs);
 	}
-	rc = emit(opt, &rep, (int)rep.nrejects, io == 1, 1);
+	rc = emit(opt, &rep, (int)rep.nrejects, io == 1, 1, &run);
 	if (io && rc != EXIT_IO)
 		rc = EXIT_IO;
 	pool_free(run.pool);
@@ -808,7 +843,7 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 		if (opt->annotate)
 			rc = emit_annotated(opt, r, &rep, &run, text, len, io);
 		else
-			rc = emit(opt, &rep, (int)rep.nrejects, io, 1);
+			rc = emit(opt, &rep, (int)rep.nrejects, io, 1, NULL);
 	}
 	free(text);
 	if (io && rc != EXIT_IO)
@@ -997,6 +1032,7 @@ cmd_auth(const struct options *opt, const struct rules *r, int argc,
 	lo.quiet = opt->quiet;
 	lo.delim = opt->delim;
 	lo.cp1252 = opt->encoding >= 0 ? opt->encoding : r->log_cp1252;
+	lo.keep_rejects = opt->format == FMT_XLSX;
 	memset(&lrun, 0, sizeof(lrun));
 	lrun.report = &lrep;
 	lrun.pool = pool_new(r, 0, logread_free_tag);
@@ -1101,8 +1137,12 @@ cmd_auth(const struct options *opt, const struct rules *r, int argc,
 		rc = EXIT_REJECTED;
 	} else if (outfile_open(&out, opt->output, &errs) != 0)
 		rc = EXIT_IO;
+	else if (opt->format == FMT_XLSX &&
+	    write_book(&out, NULL, &set, reps, &lrun, &errs) != 0)
+		rc = EXIT_IO;
 	else {
-		output_auth(&set, reps, opt->format, out.fp);
+		if (opt->format != FMT_XLSX)
+			output_auth(&set, reps, opt->format, out.fp);
 		if (close_output(&out, io, &errs) != 0)
 			rc = EXIT_IO;
 		else if (io)

@@ -64,6 +64,8 @@ static const char *const aliases[COL_COUNT] = {
  */
 struct reject_row {
 	char	*reason;
+	char	*file;
+	long	 line;
 	char	*data;
 	size_t	 len;
 };
@@ -485,7 +487,8 @@ pack_row(struct file *F, const struct csvrec *rec, size_t *len)
 }
 
 static void
-keep_row(struct logrun *run, const char *reason, char *data, size_t len)
+keep_row(struct logrun *run, const char *file, long line, const char *reason,
+    char *data, size_t len)
 {
 	struct reject_row *r;
 
@@ -496,6 +499,8 @@ keep_row(struct logrun *run, const char *reason, char *data, size_t len)
 	}
 	r = &run->rows[run->nrows++];
 	r->reason = xstrdup(reason);
+	r->file = xstrdup(file);
+	r->line = line;
 	r->data = data;
 	r->len = len;
 }
@@ -518,7 +523,7 @@ reject(struct file *F, const struct csvrec *rec, const char *fmt, ...)
 	warnmsg("%s:%ld: %s", F->name, rec->line, why);
 	if (F->o->keep_rejects) {
 		d = pack_row(F, rec, &n);
-		keep_row(F->run, why, d, n);
+		keep_row(F->run, F->name, rec->line, why, d, n);
 	}
 	free(why);
 }
@@ -1212,7 +1217,7 @@ logread_late_reject(void *arg, void *vtag, const char *reason, long seconds)
 	run->report->accepted--;
 	run->seconds -= seconds;
 	if (tag->data) {
-		keep_row(run, reason, tag->data, tag->len);
+		keep_row(run, tag->file, tag->line, reason, tag->data, tag->len);
 		tag->data = NULL;
 		tag->len = 0;
 	}
@@ -1233,9 +1238,8 @@ logread_free_tag(void *vtag)
 void
 logread_write_rejects(const struct logrun *run, FILE *fp)
 {
-	const char **f;
-	size_t i, j, at, *n;
-	uint32_t v[2];
+	struct logread_reject j;
+	size_t i, k;
 
 	fputs("reason", fp);
 	for (i = 0; i < run->nheader; i++) {
@@ -1243,28 +1247,52 @@ logread_write_rejects(const struct logrun *run, FILE *fp)
 		output_field(fp, run->header[i], FMT_CSV);
 	}
 	fputs("\r\n", fp);
-	f = xcalloc(run->nheader ? run->nheader : 1, sizeof(*f));
-	n = xcalloc(run->nheader ? run->nheader : 1, sizeof(*n));
+	memset(&j, 0, sizeof(j));
 	for (i = 0; i < run->nrows; i++) {
-		/* each field in its own column; the others empty */
-		memset(n, 0, (run->nheader ? run->nheader : 1) * sizeof(*n));
-		for (at = 0; at + sizeof(v) <= run->rows[i].len; at += v[1]) {
-			memcpy(v, run->rows[i].data + at, sizeof(v));
-			at += sizeof(v);
-			if (v[0] < run->nheader) {
-				f[v[0]] = run->rows[i].data + at;
-				n[v[0]] = v[1];
-			}
-		}
-		output_field(fp, run->rows[i].reason, FMT_CSV);
-		for (j = 0; j < run->nheader; j++) {
+		logread_reject_get(run, i, &j);
+		output_field(fp, j.reason, FMT_CSV);
+		for (k = 0; k < run->nheader; k++) {
 			fputc(',', fp);
-			output_field_n(fp, n[j] ? f[j] : "", n[j], FMT_CSV);
+			output_field_n(fp, j.len[k] ? j.field[k] : "", j.len[k],
+			    FMT_CSV);
 		}
 		fputs("\r\n", fp);
 	}
-	free(f);
-	free(n);
+	logread_reject_done(&j);
+}
+
+void
+logread_reject_get(const struct logrun *run, size_t i,
+    struct logread_reject *j)
+{
+	size_t at, n = run->nheader ? run->nheader : 1;
+	uint32_t v[2];
+
+	if (j->field == NULL) {
+		j->field = xcalloc(n, sizeof(*j->field));
+		j->len = xcalloc(n, sizeof(*j->len));
+	}
+	/* each field in its own column; the others empty */
+	memset(j->len, 0, n * sizeof(*j->len));
+	for (at = 0; at + sizeof(v) <= run->rows[i].len; at += v[1]) {
+		memcpy(v, run->rows[i].data + at, sizeof(v));
+		at += sizeof(v);
+		if (v[0] < run->nheader) {
+			j->field[v[0]] = run->rows[i].data + at;
+			j->len[v[0]] = v[1];
+		}
+	}
+	j->reason = run->rows[i].reason;
+	j->file = run->rows[i].file;
+	j->line = run->rows[i].line;
+}
+
+void
+logread_reject_done(struct logread_reject *j)
+{
+	free(j->field);
+	free(j->len);
+	memset(j, 0, sizeof(*j));
 }
 
 void
@@ -1274,6 +1302,7 @@ logrun_free(struct logrun *run)
 
 	for (i = 0; i < run->nrows; i++) {
 		free(run->rows[i].reason);
+		free(run->rows[i].file);
 		free(run->rows[i].data);
 	}
 	free(run->rows);

@@ -16,10 +16,11 @@
 int
 output_format_parse(const char *s, enum format *out)
 {
-	static const char *const names[] = { "table", "csv", "tsv", "json" };
+	static const char *const names[] = { "table", "csv", "tsv", "json",
+		"xlsx" };
 	size_t i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (strcmp(s, names[i]) == 0) {
 			*out = (enum format)i;
 			return 0;
@@ -569,6 +570,8 @@ output_report(const struct report *r, enum format f, FILE *fp)
 	case FMT_TABLE:
 		write_table(r, fp);
 		break;
+	case FMT_XLSX:		/* a workbook: xlsx.c */
+		break;
 	}
 }
 
@@ -622,6 +625,8 @@ output_steps(const struct output_steps *s, enum format f, FILE *fp)
 		break;
 	case FMT_JSON:
 		steps_json(s, fp);
+		break;
+	case FMT_XLSX:		/* refused on the command line */
 		break;
 	case FMT_TABLE:
 		fprintf(fp, "%s%s%s\n", s->family, s->description ? "  " : "",
@@ -790,7 +795,8 @@ auth_json(const struct authset *set, const struct report *const reps[3],
 	json_object_set_new(sum, "calendar_rejected",
 	    json_integer((json_int_t)reps[2]->nrejects));
 	json_object_set_new(root, "summary", sum);
-	json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	    JSON_ENSURE_ASCII);
 	fputc('\n', fp);
 	json_decref(root);
 }
@@ -888,6 +894,8 @@ output_auth(const struct authset *set, const struct report *const reps[3],
 		break;
 	case FMT_TABLE:
 		auth_table(set, reps, fp);
+		break;
+	case FMT_XLSX:		/* a workbook: xlsx.c */
 		break;
 	}
 }
