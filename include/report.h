@@ -82,7 +82,9 @@ struct report {
 	long			 unbilled;	/* records counted but not billed
 						   (repeats of another), in notes */
 	int			 by_session;	/* print start,end,source */
-	int			 by_date;	/* table: days first (calendars) */
+	int			 by_date;	/* table: days first, by week
+						   (calendars) */
+	int			 week_start;	/* by_date: 0 Sunday, 1 Monday */
 	char			**notes;	/* about the run as a whole */
 	size_t			 nnotes;
 	struct report_discrepancy *disc;

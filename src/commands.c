@@ -787,6 +787,7 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 	rep.by_session = opt->by_session;
 	/* a scheduler reads a calendar day by day */
 	rep.by_date = opt->format == FMT_TABLE;
+	rep.week_start = r->auth_week_start;
 	memset(&run, 0, sizeof(run));
 	run.report = &rep;
 	run.pool = pool_new(r, opt->by_session, ics_free_tag);

@@ -468,15 +468,72 @@ width(const char *s, int w)
 	return n > w ? n : w;
 }
 
+/* The first day of the week of day d (0 Sunday, 1 Monday first). */
+static int
+week_of(int d, int week_start)
+{
+	int wd = (int)((((long long)d % 7) + 7 + 4) % 7);	/* 0 Sunday */
+
+	return d - (wd - week_start + 7) % 7;
+}
+
+struct wtotal {
+	const char	*patient, *code;
+	long		 units;
+};
+
+static int
+cmp_wtotal(const void *pa, const void *pb)
+{
+	const struct wtotal *a = pa, *b = pb;
+	int c = strcmp(a->patient, b->patient);
+
+	return c ? c : strcmp(a->code, b->code);
+}
+
+/*
+ * A week's totals per patient and code, for a scheduler's week view:
+ * "week total: P1 97153 x8, P2 97153 x3".
+ */
+static void
+week_totals(FILE *fp, struct wtotal *t, size_t n, int patients)
+{
+	size_t i, w;
+
+	if (n > 1)
+		qsort(t, n, sizeof(*t), cmp_wtotal);
+	for (i = w = 0; i < n; i++) {
+		if (w > 0 && cmp_wtotal(&t[w - 1], &t[i]) == 0)
+			t[w - 1].units += t[i].units;
+		else
+			t[w++] = t[i];
+	}
+	fputs("week total:", fp);
+	if (w == 0)
+		fputs(" nothing billed", fp);
+	/* a patient's codes together: "P1 97153 x16, 97155 x3; P2 ..." */
+	for (i = 0; i < w; i++) {
+		if (i == 0 || strcmp(t[i].patient, t[i - 1].patient) != 0)
+			fprintf(fp, "%s %s%s", i ? ";" : "", patients ?
+			    t[i].patient : "", patients && *t[i].patient ? " " :
+			    "");
+		else
+			fputs(", ", fp);
+		fprintf(fp, "%s x%ld", t[i].code, t[i].units);
+	}
+	fputc('\n', fp);
+}
+
 static void
 write_table(const struct report *r, FILE *fp)
 {
 	struct report_line view, *l = &view;
 	int wp = 7, wf = 6, wb = 6, wv = 8, wy = 5, wm = 9, patients = 0;
-	int provs = 0, payers = 0, mods = 0, prev = 0;
+	int provs = 0, payers = 0, mods = 0, prev = 0, week = 0;
 	char d[DATE_BUFSZ], *b, next[32];
 	struct total *t;
-	size_t i, k, nt;
+	struct wtotal *wt = NULL;
+	size_t i, k, nt, nwt = 0, capwt = 0;
 
 	/* provider, payer and modifiers columns where a line has one */
 	for (i = 0; i < r->nlines; i++) {
@@ -510,10 +567,32 @@ write_table(const struct report *r, FILE *fp)
 	}
 	for (i = 0; i < r->nlines; i++) {
 		report_get(r, i, l);
-		/* days first: a blank line between days */
-		if (r->by_date && i > 0 && l->date != prev)
+		/*
+		 * days first, by week: each week headed and totalled per
+		 * patient and code, a blank line between days
+		 */
+		if (r->by_date && (i == 0 ||
+		    week_of(l->date, r->week_start) != week)) {
+			if (i > 0) {
+				week_totals(fp, wt, nwt, patients);
+				nwt = 0;
+			}
+			week = week_of(l->date, r->week_start);
+			fprintf(fp, "%sweek %s", i > 0 ? "\n" : "",
+			    date_format(week, d));
+			fprintf(fp, " to %s\n", date_format(week + 6, d));
+		} else if (r->by_date && i > 0 && l->date != prev)
 			fputc('\n', fp);
 		prev = l->date;
+		for (k = 0; r->by_date && k < l->ncodes; k++) {
+			if (nwt == capwt) {
+				capwt = capwt ? capwt * 2 : 16;
+				wt = xreallocarray(wt, capwt, sizeof(*wt));
+			}
+			wt[nwt].patient = l->patient;
+			wt[nwt].code = l->codes[k].code;
+			wt[nwt++].units = l->codes[k].units;
+		}
 		b = billed(l);
 		if (l->next >= 0)
 			snprintf(next, sizeof(next), "in %d more min", l->next);
@@ -535,6 +614,9 @@ write_table(const struct report *r, FILE *fp)
 			fprintf(fp, "%*s  ! %s\n", patients ? wp + 12 : 10, "",
 			    l->warnings[k]);
 	}
+	if (r->by_date && r->nlines > 0)
+		week_totals(fp, wt, nwt, patients);
+	free(wt);
 	t = totals(r, &nt);
 	fprintf(fp, "%s%ld record%s: %ld accepted, %zu rejected", r->nlines ?
 	    "\n" : "", r->records, r->records == 1 ? "" : "s", r->accepted,
