@@ -31,19 +31,21 @@ OPT ?= -O2 -g
 CPPFLAGS_ALL = -D_GNU_SOURCE -Iinclude -I$(B) -I/usr/include/iniparser \
        -DCPTUNITS_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' $(CPPFLAGS)
 CFLAGS_ALL = $(WARN) $(OPT) $(SAN) $(CFLAGS)
-LIBS = -liniparser -ljansson -lcsv -lical -lxlsxwriter
+LIBS = -liniparser -ljansson -lcsv -lical -lxlsxwriter -lmicrohttpd -lpthread
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 # Every module but main goes into a library that the tests link against.
 MODULES = annotate auth cli commands csvread date diag ics logread outfile output pool recur \
-          report rules rulesload strutil tz units xlsx builtin_rules windows_zones
+          report rules rulesload serve strutil tz units xlsx builtin_rules \
+          windows_zones web_assets
 OBJS = $(MODULES:%=$(B)/%.o)
 TESTS = test_units test_rules test_date test_manpage test_recur
 TESTBINS = $(TESTS:%=$(B)/%)
 
 DEBIAN_PACKAGES = build-essential pkg-config libical-dev libiniparser-dev \
-        libjansson-dev libcsv-dev libcmocka-dev libxlsxwriter-dev tzdata mandoc \
-        valgrind clang libclang-rt-14-dev python3
+        libjansson-dev libcsv-dev libcmocka-dev libxlsxwriter-dev \
+        libmicrohttpd-dev tzdata mandoc valgrind clang libclang-rt-14-dev \
+        python3 curl chromium
 
 all: $(BIN)
 
@@ -65,6 +67,21 @@ $(B)/builtin_rules.c: config/cptunits.ini | $(B)
 	  printf ';\n'; } > $@.tmp && mv $@.tmp $@
 
 $(B)/builtin_rules.o: $(B)/builtin_rules.c include/rules.h
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
+
+# The page of `serve` (web/) and the bundled examples, compiled in.
+WEB_ASSETS = web/index.html web/app.js web/style.css examples/sessions.csv \
+        examples/sessions.ics
+$(B)/web_assets.c: $(WEB_ASSETS) | $(B)
+	{ printf '/* Generated from web/ and examples/ by the Makefile. */\n'; \
+	  for f in $(WEB_ASSETS); do \
+	    n=$$(basename $$f | sed 's/^sessions/example/; s/[^a-z]/_/g'); \
+	    printf 'extern const char serve_%s[];\nconst char serve_%s[] =\n' $$n $$n; \
+	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\r$$/\\r/' -e 's/^/"/' -e 's/$$/\\n"/' $$f; \
+	    printf ';\n'; \
+	  done; } > $@.tmp && mv $@.tmp $@
+
+$(B)/web_assets.o: $(B)/web_assets.c
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c -o $@ $<
 
 # Windows time zone names -> IANA (CLDR windowsZones.xml), compiled in.

@@ -38,6 +38,8 @@ struct options {
 	int		 strict;	/* --strict */
 	int		 quiet;		/* -q */
 	int		 annotate;	/* ics --annotate */
+	const char	*listen;	/* serve --listen */
+	size_t		 max_upload;	/* serve --max-upload; 0: default */
 	int		 format_given;	/* -f was given */
 	int		 since;		/* auth --since; DATE_OPEN_START: not
 					   given */
@@ -48,6 +50,7 @@ int	cmd_table(const struct options *, const struct rules *, int, char **);
 int	cmd_log(const struct options *, const struct rules *, int, char **);
 int	cmd_ics(const struct options *, const struct rules *, int, char **);
 int	cmd_auth(const struct options *, const struct rules *, int, char **);
+int	cmd_serve(const struct options *, const struct rules *, int, char **);
 int	cmd_rules(const struct options *, const struct rules *, int, char **);
 
 #endif

@@ -25,7 +25,7 @@ enum {
 	OPT_DATE = 256, OPT_TECHNICIANS, OPT_PARTICIPANTS, OPT_CHECK,
 	OPT_STRICT, OPT_TZ, OPT_VERSION, OPT_FROM, OPT_TO, OPT_BY, OPT_REJECTS, OPT_OCCURRENCES,
 	OPT_PATIENT, OPT_SUMMARY_PATTERN, OPT_DELIMITER, OPT_ENCODING, OPT_SINCE,
-	OPT_ANNOTATE
+	OPT_ANNOTATE, OPT_LISTEN, OPT_MAX_UPLOAD
 };
 
 const struct cli_option cli_options[] = {
@@ -60,6 +60,10 @@ const struct cli_option cli_options[] = {
 	  "every event of the calendar is patient ID's" },
 	{ "summary-pattern", 0, OPT_SUMMARY_PATTERN, "REGEX", "ics auth",
 	  "the patient is REGEX's one group in SUMMARY" },
+	{ "listen", 0, OPT_LISTEN, "ADDR:PORT", "serve",
+	  "serve on ADDR:PORT (default 127.0.0.1:8631, this machine only)" },
+	{ "max-upload", 0, OPT_MAX_UPLOAD, "BYTES", "serve",
+	  "refuse larger files (default 67108864, 64 MiB)" },
 	{ "date", 0, OPT_DATE, "DATE", "calc table",
 	  "the date of service whose rules apply (default: today)" },
 	{ "technicians", 0, OPT_TECHNICIANS, "N", "calc", "technicians present, for min_technicians" },
@@ -84,6 +88,7 @@ usage(FILE *fp)
 	    "       cptunits [options] calc MINUTES CODE\n"
 	    "       cptunits [options] auth AUTHS FILE...\n"
 	    "       cptunits [options] table CODE\n"
+	    "       cptunits [options] serve [--listen ADDR:PORT]\n"
 	    "       cptunits [options] rules [--check [FILE]]\n", fp);
 }
 
@@ -106,6 +111,8 @@ help(void)
 	    "  table CODE          what CODE is, and the minutes at which each\n"
 	    "                      unit count starts\n"
 	    "  rules               print the rules in force as a rules file\n"
+	    "  serve               the page for clinic staff, in a browser on\n"
+	    "                      this machine (http://127.0.0.1:8631/)\n"
 	    "\noptions:\n", stdout);
 	for (o = cli_options; o->name; o++) {
 		if (o->letter)
@@ -255,6 +262,19 @@ cli_main(int argc, char **argv)
 		case OPT_ANNOTATE:
 			opt.annotate = 1;
 			break;
+		case OPT_LISTEN:
+			opt.listen = optarg;
+			break;
+		case OPT_MAX_UPLOAD: {
+			long long v;
+			const char *why;
+
+			if (str_toint(optarg, 1, 1LL << 40, &v, &why) != 0)
+				return usage_error("--max-upload: '%s' is not a "
+				    "number of bytes", optarg);
+			opt.max_upload = (size_t)v;
+			break;
+		}
 		case OPT_BY:
 			if (strcmp(optarg, "session") == 0)
 				opt.by_session = 1;
@@ -370,7 +390,8 @@ cli_main(int argc, char **argv)
 
 	if (strcmp(cmd, "calc") != 0 && strcmp(cmd, "table") != 0 &&
 	    strcmp(cmd, "rules") != 0 && strcmp(cmd, "log") != 0 &&
-	    strcmp(cmd, "ics") != 0 && strcmp(cmd, "auth") != 0)
+	    strcmp(cmd, "ics") != 0 && strcmp(cmd, "auth") != 0 &&
+	    strcmp(cmd, "serve") != 0)
 		return usage_error("unknown command '%s'", cmd);
 
 	/*
@@ -419,6 +440,8 @@ cli_main(int argc, char **argv)
 		rc = cmd_ics(&opt, rules, argc - 1, argv + 1);
 	else if (strcmp(cmd, "auth") == 0)
 		rc = cmd_auth(&opt, rules, argc - 1, argv + 1);
+	else if (strcmp(cmd, "serve") == 0)
+		rc = cmd_serve(&opt, rules, argc - 1, argv + 1);
 	else if (strcmp(cmd, "calc") == 0)
 		rc = cmd_calc(&opt, rules, argc - 1, argv + 1);
 	else if (strcmp(cmd, "table") == 0)

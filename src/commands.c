@@ -22,6 +22,7 @@
 #include "pool.h"
 #include "report.h"
 #include "rules.h"
+#include "serve.h"
 #include "strutil.h"
 #include "tz.h"
 #include "units.h"
@@ -1162,4 +1163,24 @@ cmd_auth(const struct options *opt, const struct rules *r, int argc,
 	report_free(&lrep);
 	report_free(&crep);
 	return rc;
+}
+
+int
+cmd_serve(const struct options *opt, const struct rules *r, int argc,
+    char **argv)
+{
+	struct serve_opts so;
+
+	(void)r;
+	if (argc > 0) {
+		warnmsg("serve: unexpected argument '%s'", argv[0]);
+		fputs("usage: cptunits [options] serve [--listen ADDR:PORT] "
+		    "[--max-upload BYTES]\n", stderr);
+		return EXIT_USAGE;
+	}
+	memset(&so, 0, sizeof(so));
+	so.listen = opt->listen;
+	so.max_upload = opt->max_upload ? opt->max_upload : (size_t)64 << 20;
+	so.quiet = opt->quiet;
+	return serve_run(&so);
 }

@@ -232,5 +232,11 @@ else
 	printf 'corpus: %s not found, skipped\n' "$corpus"
 fi
 
+# --- the page: cptunits serve -------------------------------------------------
+# Not under valgrind: each request runs the program again, natively.
+if [ -z "$VALGRIND" ]; then
+	. "$top/tests/serve.sh"
+fi
+
 printf '%d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
