@@ -72,6 +72,8 @@ struct server {
 	struct MHD_Daemon	*d;
 	char			 hosts[3][96];	/* Host headers accepted */
 	size_t			 nhosts;
+	int			 loopback;	/* listening on loopback */
+	char			 port[8];
 	size_t			 max_upload;
 	atomic_size_t		 inflight;	/* bytes of bodies held */
 	atomic_int		 active;	/* requests being answered */
@@ -549,19 +551,44 @@ api(struct MHD_Connection *c, struct req *q, const char *what)
 	return rc;
 }
 
+/*
+ * Is the Host header this server's address?  On loopback: the address
+ * listened on, or localhost, with its port.  Off loopback (--listen),
+ * also any address written as numbers with this port: a name is what
+ * DNS rebinding needs, and a name is never taken but "localhost".
+ */
 static int
 host_ok(const struct server *S, struct MHD_Connection *c)
 {
 	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_HOST);
-	size_t i;
+	    MHD_HTTP_HEADER_HOST), *colon;
+	unsigned char buf[sizeof(struct in6_addr)];
+	char name[64];
+	size_t i, n;
 
 	if (h == NULL)
 		return 0;
 	for (i = 0; i < S->nhosts; i++)
 		if (strcasecmp(h, S->hosts[i]) == 0)
 			return 1;
-	return 0;
+	if (S->loopback || (colon = strrchr(h, ':')) == NULL ||
+	    strcmp(colon + 1, S->port) != 0)
+		return 0;
+	n = (size_t)(colon - h);
+	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+		h++;
+		n -= 2;
+		if (n >= sizeof(name))
+			return 0;
+		memcpy(name, h, n);
+		name[n] = '\0';
+		return inet_pton(AF_INET6, name, buf) == 1;
+	}
+	if (n >= sizeof(name))
+		return 0;
+	memcpy(name, h, n);
+	name[n] = '\0';
+	return inet_pton(AF_INET, name, buf) == 1;
 }
 
 static enum MHD_Result
@@ -797,6 +824,12 @@ serve_run(const struct serve_opts *o)
 		snprintf(S.hosts[0], sizeof(S.hosts[0]), "%s:%d", addr, port);
 	}
 	S.nhosts = 1;
+	S.loopback = loopback;
+	snprintf(S.port, sizeof(S.port), "%d", port);
+	if (!loopback) {
+		snprintf(S.hosts[1], sizeof(S.hosts[1]), "localhost:%d", port);
+		S.nhosts = 2;
+	}
 	if (loopback) {
 		snprintf(S.hosts[1], sizeof(S.hosts[1]), "localhost:%d", port);
 		S.nhosts = 2;

@@ -166,9 +166,17 @@ fi
 
 # beyond loopback only when told, and then a warning
 serve_start "$sv/out2" "$sv/err2" --listen 0.0.0.0:0
+grep -q 'beyond this machine' "$sv/err2"; check "a warning off loopback"
+port=${url##*:}
+port=${port%/}
+# reached by any of its addresses in numbers, never by another name
+[ "$(code -H "Host: 127.0.0.1:$port" "http://127.0.0.1:$port/")" = 200 ] &&
+    [ "$(code -H "Host: 10.1.2.3:$port" "http://127.0.0.1:$port/")" = 200 ] &&
+    [ "$(code -H "Host: clinic.example:$port" "http://127.0.0.1:$port/")" = 403 ] &&
+    [ "$(code -H "Host: 127.0.0.1:1" "http://127.0.0.1:$port/")" = 403 ]
+check "off loopback: addresses in numbers with its port, no other name"
 kill -TERM "$pid" 2> /dev/null
 wait "$pid"
-grep -q 'beyond this machine' "$sv/err2"; check "a warning off loopback"
 "$BIN" serve --listen nonsense > /dev/null 2>&1
 [ $? -eq 2 ]; check "a bad --listen is a usage error"
 printf 'serve: %d cases\n' $((passed + failed - n0))
