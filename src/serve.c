@@ -557,22 +557,22 @@ api(struct MHD_Connection *c, struct req *q, const char *what)
  * also any address written as numbers with this port: a name is what
  * DNS rebinding needs, and a name is never taken but "localhost".
  */
-static int
-host_ok(const struct server *S, struct MHD_Connection *c)
+int
+serve_host_ok(const char *h, const char (*hosts)[96], size_t nhosts,
+    int loopback, const char *port)
 {
-	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    MHD_HTTP_HEADER_HOST), *colon;
 	unsigned char buf[sizeof(struct in6_addr)];
+	const char *colon;
 	char name[64];
 	size_t i, n;
 
 	if (h == NULL)
 		return 0;
-	for (i = 0; i < S->nhosts; i++)
-		if (strcasecmp(h, S->hosts[i]) == 0)
+	for (i = 0; i < nhosts; i++)
+		if (strcasecmp(h, hosts[i]) == 0)
 			return 1;
-	if (S->loopback || (colon = strrchr(h, ':')) == NULL ||
-	    strcmp(colon + 1, S->port) != 0)
+	if (loopback || (colon = strrchr(h, ':')) == NULL ||
+	    strcmp(colon + 1, port) != 0)
 		return 0;
 	n = (size_t)(colon - h);
 	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
@@ -589,6 +589,13 @@ host_ok(const struct server *S, struct MHD_Connection *c)
 	memcpy(name, h, n);
 	name[n] = '\0';
 	return inet_pton(AF_INET, name, buf) == 1;
+}
+
+static int
+host_ok(const struct server *S, struct MHD_Connection *c)
+{
+	return serve_host_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_HOST), S->hosts, S->nhosts, S->loopback, S->port);
 }
 
 static enum MHD_Result
@@ -715,8 +722,8 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 /* ADDR:PORT ([v6]:PORT) into sa; 0, or -1. */
-static int
-parse_listen(const char *s, struct sockaddr_storage *sa, socklen_t *salen,
+int
+serve_parse_listen(const char *s, struct sockaddr_storage *sa, socklen_t *salen,
     int *loopback)
 {
 	char host[64];
@@ -780,7 +787,7 @@ serve_run(const struct serve_opts *o)
 	memset(&S, 0, sizeof(S));
 	S.max_upload = o->max_upload;
 	S.quiet = o->quiet;
-	if (parse_listen(listen, &sa, &salen, &loopback) != 0) {
+	if (serve_parse_listen(listen, &sa, &salen, &loopback) != 0) {
 		warnmsg("--listen: '%.60s' is not ADDR:PORT (such as "
 		    "127.0.0.1:8631 or [::1]:8631)", listen);
 		return 2;

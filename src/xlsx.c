@@ -172,15 +172,28 @@ close_sheet(struct sheet *sh)
 		    sh->row > 0 ? sh->row - 1 : 0, sh->ncols - 1);
 }
 
+/* A workbook at path; *dir, its scratch folder, lives until it is closed. */
 static lxw_workbook *
-new_book(const char *path, lxw_format **bold, lxw_format **date)
+new_book(const char *path, lxw_format **bold, lxw_format **date, char **dirp)
 {
 	lxw_workbook_options o;
 	lxw_workbook *wb;
 
+	char *dir, *slash;
+
+	/* its scratch files beside the workbook, not in the system's /tmp */
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		slash[slash == dir ? 1 : 0] = '\0';
+	else {
+		free(dir);
+		dir = xstrdup(".");
+	}
 	memset(&o, 0, sizeof(o));
 	o.constant_memory = LXW_TRUE;
 	o.use_zip64 = LXW_TRUE;
+	o.tmpdir = dir;
+	*dirp = dir;
 	if ((wb = workbook_new_opt(path, &o)) == NULL)
 		return NULL;
 	*bold = workbook_add_format(wb);
@@ -192,10 +205,11 @@ new_book(const char *path, lxw_format **bold, lxw_format **date)
 
 static int
 finish(lxw_workbook *wb, const char *path, lxw_error err, long dropped,
-    struct diag *errs)
+    char *dir, struct diag *errs)
 {
 	lxw_error e = workbook_close(wb);
 
+	free(dir);
 	if (err == LXW_NO_ERROR)
 		err = e;
 	if (err != LXW_NO_ERROR) {
@@ -315,8 +329,10 @@ xlsx_write_report(const char *path, const struct report *r,
 	struct total *t, *pt;
 	size_t i, k, nt, npt;
 	long dropped = 0;
+	char *dir = NULL;
 
-	if ((wb = new_book(path, &bold, &date)) == NULL) {
+	if ((wb = new_book(path, &bold, &date, &dir)) == NULL) {
+		free(dir);
 		diag_add(errs, "%s: cannot make the workbook", path);
 		return -1;
 	}
@@ -378,7 +394,7 @@ xlsx_write_report(const char *path, const struct report *r,
 	if (err == LXW_NO_ERROR)
 		err = sh.err;
 	dropped += sh.dropped;
-	return finish(wb, path, err, dropped, errs);
+	return finish(wb, path, err, dropped, dir, errs);
 }
 
 int
@@ -399,8 +415,10 @@ xlsx_write_auth(const char *path, const struct authset *set,
 	lxw_error err;
 	size_t i, j;
 	long dropped = 0;
+	char *dir = NULL;
 
-	if ((wb = new_book(path, &bold, &date)) == NULL) {
+	if ((wb = new_book(path, &bold, &date, &dir)) == NULL) {
+		free(dir);
 		diag_add(errs, "%s: cannot make the workbook", path);
 		return -1;
 	}
@@ -449,5 +467,5 @@ xlsx_write_auth(const char *path, const struct authset *set,
 	if (err == LXW_NO_ERROR)
 		err = sh.err;
 	dropped += sh.dropped;
-	return finish(wb, path, err, dropped, errs);
+	return finish(wb, path, err, dropped, dir, errs);
 }

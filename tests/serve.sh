@@ -136,6 +136,13 @@ else
 		grep -q '<td>P004</td><td>2024-05-01</td><td>97153</td>.*<td>97153 ×20</td>' \
 		    "$sv/dom.html"
 		check "Chromium shows the example log's units (P004 97153 x20)"
+		# a screenshot for people to look at (not compared)
+		timeout 120 chromium --headless --no-sandbox --disable-gpu \
+		    --disable-dev-shm-usage --no-first-run --user-data-dir="$sv/chrome" \
+		    --virtual-time-budget=20000 --window-size=1280,1400 \
+		    --screenshot="$B/serve-page.png" "${url}?example=csv" \
+		    > /dev/null 2>> "$sv/chrome.err"
+		[ -s "$B/serve-page.png" ]; check "a screenshot in $(basename "$B")/serve-page.png"
 		timeout 120 chromium --headless --no-sandbox --disable-gpu \
 		    --disable-dev-shm-usage --no-first-run --user-data-dir="$sv/chrome" \
 		    --virtual-time-budget=20000 --dump-dom "${url}?example=ics" \

@@ -24,7 +24,7 @@ function isCalendar(text) {
 
 function params(format) {
 	const p = new URLSearchParams({ format: format });
-	for (const k of ['from', 'to', 'tz', 'payer']) {
+	for (const k of ['from', 'to', 'tz', 'payer', 'patient']) {
 		const v = $(k).value.trim();
 		if (v) p.set(k, v);
 	}
@@ -64,16 +64,17 @@ function codes(line) {
 function unitsTable(lines) {
 	const t = $('units');
 	t.replaceChildren();
-	const cols = ['Patient', 'Date', 'Family', 'Provider', 'Payer', 'Minutes',
-	    'Bills', 'Next unit'];
+	const cols = ['Patient', 'Date', 'Family', 'Provider', 'Payer',
+	    'Modifiers', 'Minutes', 'Bills', 'Next unit'];
 	const head = el('tr');
-	cols.forEach((c, i) => head.append(el('th', c, i === 5 ? 'n' : '')));
+	cols.forEach((c, i) => head.append(el('th', c, i === 6 ? 'n' : '')));
 	t.append(head);
 	for (const l of lines) {
 		const tr = el('tr');
 		tr.append(el('td', l.patient), el('td', l.date), el('td', l.family),
 		    el('td', l.provider), el('td', l.payer),
-		    el('td', l.minutes, 'n'), el('td', codes(l)),
+		    el('td', l.modifiers), el('td', l.minutes, 'n'),
+		    el('td', codes(l)),
 		    el('td', l.next_unit_minutes === null ? '\u2014' :
 		    'in ' + l.next_unit_minutes + ' more min'));
 		t.append(tr);

@@ -26,6 +26,10 @@ seeds() { # name dir: gather the seed inputs of a harness
 	mkdir -p "$2"
 	case $1 in
 	fuzz_log) gather "$2" $(find "$top/tests/cli" "$top/examples" -name '*.csv') ;;
+	fuzz_serve) for s in 127.0.0.1:8631 localhost:8631 "[::1]:8631" \
+	    0.0.0.0:0 10.0.0.7:8631 "[fe80::1]:8631" evil.example:8631; do
+	    printf '%s' "$s" > "$2/$(printf '%s' "$s" | cksum | cut -d' ' -f1)"
+	    done ;;
 	fuzz_auth) gather "$2" $(find "$top/tests/cli" "$top/examples" -name 'auth*.csv') ;;
 	fuzz_rules) gather "$2" "$top"/tests/rules/good/*.ini \
 	    "$top"/tests/rules/bad/*.ini "$top/config/cptunits.ini" ;;
@@ -47,6 +51,7 @@ for name in "$@"; do
 	dict=$top/tests/fuzz/${name#fuzz_}.dict
 	[ "$name" = fuzz_log ] && dict=$top/tests/fuzz/csv.dict
 	[ "$name" = fuzz_auth ] && dict=$top/tests/fuzz/csv.dict
+	[ "$name" = fuzz_serve ] && dict=$top/tests/fuzz/time.dict
 	"$FB/$name" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
 	    -max_len=65536 -print_final_stats=1 -dict="$dict" \
 	    -artifact_prefix="$found/" "$work" "$FB/seeds/$name" \
