@@ -246,8 +246,12 @@ kept_length(const char *v)
 		if (p == v || (p >= v + 2 && p[-2] == '\\' &&
 		    (p[-1] == 'n' || p[-1] == 'N')))
 			last = p;
+	/* ours only: "Bills nothing for N min..." or "Bills CODE ×N..." */
 	if (last == NULL || strstr(last, " min") == NULL ||
-	    strstr(last, "\\n") != NULL || strstr(last, "\\N") != NULL)
+	    strstr(last, "\\n") != NULL || strstr(last, "\\N") != NULL ||
+	    (strncmp(last, "Bills nothing for ", 18) != 0 &&
+	    (strstr(last, " \xc3\x97") == NULL ||
+	    strspn(last + 6, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") < 5)))
 		return n;
 	return last == v ? 0 : (size_t)(last - v) - 2;
 }

@@ -54,6 +54,8 @@ static const char *const aliases[A_COUNT] = {
 #define AUTH_MAX_DAYS	3653
 /* Title lines looked through for the header before giving up. */
 #define AUTH_HEADER_LINES 20
+/* Periods used past their units warned about one by one. */
+#define AUTH_WARN_SHOWN	20
 /* The most units one authorization may hold. */
 #define AUTH_MAX_UNITS	1000000
 
@@ -398,7 +400,10 @@ auth_read(const char *name, FILE *fp, const struct rules *r,
 			continue;
 		}
 		set->records++;
-		if (totals_row(rec) && (col[A_PATIENT] >= (long)rec->nfields ||
+		/* a footer: "Total" and no dates (not a per of "total") */
+		if (totals_row(rec) && (col[A_FROM] >= (long)rec->nfields ||
+		    rec->len[col[A_FROM]] == 0) &&
+		    (col[A_PATIENT] >= (long)rec->nfields ||
 		    rec->len[col[A_PATIENT]] == 0 ||
 		    strncasecmp(rec->field[col[A_PATIENT]], "total", 5) == 0)) {
 			set->records--;
@@ -437,8 +442,12 @@ weekday(int day)
 static void
 add_period(struct auth *a, int start, int end)
 {
-	a->periods = xreallocarray(a->periods, a->nperiods + 1,
-	    sizeof(*a->periods));
+	/* capacity doubles: powers of two from 8 */
+	if (a->nperiods >= 8 && (a->nperiods & (a->nperiods - 1)) == 0)
+		a->periods = xreallocarray(a->periods, a->nperiods * 2,
+		    sizeof(*a->periods));
+	else if (a->nperiods == 0)
+		a->periods = xreallocarray(NULL, 8, sizeof(*a->periods));
 	a->periods[a->nperiods].start = start;
 	a->periods[a->nperiods].end = end;
 	a->periods[a->nperiods].billed = a->periods[a->nperiods].scheduled = 0;
@@ -598,7 +607,7 @@ auth_warn(const struct authset *set)
 	const struct auth *a;
 	const struct auth_period *p;
 	char d1[DATE_BUFSZ], d2[DATE_BUFSZ];
-	size_t i, j;
+	size_t i, j, said = 0, more = 0;
 	long used;
 
 	for (i = 0; i < set->n; i++) {
@@ -608,6 +617,10 @@ auth_warn(const struct authset *set)
 			used = p->billed + p->scheduled;
 			if (used <= a->units)
 				continue;
+			if (said++ >= AUTH_WARN_SHOWN) {
+				more++;
+				continue;
+			}
 			warnmsg("%s:%ld: authorization %.*s, %s %s %s to %s: %ld "
 			    "unit%s billed and scheduled of %ld authorized, %ld "
 			    "over", set->file, a->line, SHOWN(a->id), a->code,
@@ -616,6 +629,10 @@ auth_warn(const struct authset *set)
 			    a->units, used - a->units);
 		}
 	}
+	if (more > 0)
+		warnmsg("%s: and %zu more period%s used past the units "
+		    "authorized (-f json lists them all)", set->file, more,
+		    more == 1 ? "" : "s");
 }
 
 const char *

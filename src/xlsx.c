@@ -47,6 +47,20 @@ fit(const char *s, size_t n)
 				len = 0;
 		if (len == 2 && c < 0xc2)
 			len = 0;
+		/* no overlong forms, surrogates, U+FFFE/F or past U+10FFFF:
+		 * XML takes none of them */
+		if (len == 3) {
+			unsigned char c1 = (unsigned char)s[i + 1];
+			unsigned char c2 = (unsigned char)s[i + 2];
+
+			if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0) ||
+			    (c == 0xef && c1 == 0xbf && c2 >= 0xbe))
+				len = 0;
+		}
+		if (len == 4 && (c > 0xf4 ||
+		    (c == 0xf0 && (unsigned char)s[i + 1] < 0x90) ||
+		    (c == 0xf4 && (unsigned char)s[i + 1] >= 0x90)))
+			len = 0;
 		if (len == 0 || (len == 1 && c < 0x20 && c != '\t' && c != '\n')) {
 			o[at++] = '?';
 			i++;
