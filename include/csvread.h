@@ -52,5 +52,9 @@ int		 csvread_next(struct csvread *, const struct csvrec **rec);
 /* Bytes read so far. */
 size_t		 csvread_bytes(const struct csvread *);
 void		 csvread_free(struct csvread *);
+/* Does a field of the record hold the word "total" (Total, TOTALS:,
+ * Grand Total): a report's footer, for the readers of logs and
+ * authorizations to skip. */
+int		 csvrec_says_total(const struct csvrec *);
 
 #endif

@@ -81,5 +81,8 @@ void	ics_late_reject(void *run, void *tag, const char *reason, long seconds);
 /* --occurrences: uid,start,minutes,code,patient sorted by start, uid. */
 void	ics_write_occurrences(struct icsrun *, enum format, FILE *);
 void	icsrun_free(struct icsrun *);
+/* Does text (a file's first bytes, NUL-terminated) start as a calendar:
+ * BEGIN:VCALENDAR or a bare BEGIN:VEVENT, after a BOM and blanks? */
+int	ics_sniff(const char *text);
 
 #endif

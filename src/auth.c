@@ -135,21 +135,6 @@ blank_row(const struct csvrec *rec)
 	return 1;
 }
 
-/* A footer of totals: a field holding the word "total". */
-static int
-totals_row(const struct csvrec *rec)
-{
-	size_t i, j;
-
-	for (i = 0; i < rec->nfields; i++)
-		for (j = 0; j + 5 <= rec->len[i]; j++)
-			if (strncasecmp(rec->field[i] + j, "total", 5) == 0 &&
-			    (j == 0 ||
-			    !isalpha((unsigned char)rec->field[i][j - 1])))
-				return 1;
-	return 0;
-}
-
 /* Field c of the row, trimmed, in buf (empty when absent). */
 static const char *
 field(const struct csvrec *rec, const long col[A_COUNT], int c, char *buf,
@@ -401,7 +386,7 @@ auth_read(const char *name, FILE *fp, const struct rules *r,
 		}
 		set->records++;
 		/* a footer: "Total" and no dates (not a per of "total") */
-		if (totals_row(rec) && (col[A_FROM] >= (long)rec->nfields ||
+		if (csvrec_says_total(rec) && (col[A_FROM] >= (long)rec->nfields ||
 		    rec->len[col[A_FROM]] == 0) &&
 		    (col[A_PATIENT] >= (long)rec->nfields ||
 		    rec->len[col[A_PATIENT]] == 0 ||

@@ -870,7 +870,7 @@ cmd_ics(const struct options *opt, const struct rules *r, int argc,
 static FILE *
 open_input(const char *arg, const char **name, int *calendar, char **mem)
 {
-	char head[64], *p;
+	char head[64];
 	size_t n, len, cap;
 	FILE *fp;
 
@@ -888,13 +888,7 @@ open_input(const char *arg, const char **name, int *calendar, char **mem)
 		warnmsg("%s: %s", *name, strerror(errno));
 		goto fail;
 	}
-	p = head;
-	if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-		p++;
-	*calendar = strncasecmp(p, "BEGIN:VCALENDAR", 15) == 0 ||
-	    strncasecmp(p, "BEGIN:VEVENT", 12) == 0;
+	*calendar = ics_sniff(head);
 	if (fp != stdin && fseeko(fp, 0, SEEK_SET) == 0)
 		return fp;
 	/* read once: kept in memory, from the bytes already read on */

@@ -3,11 +3,13 @@
  * begun (a non-blank line was fed) and whose row has not ended; blank
  * lines between records are skipped without feeding them, as libcsv would.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <csv.h>
 
@@ -492,4 +494,17 @@ csvread_next(struct csvread *r, const struct csvrec **rec)
 	r->out.problem = p->problem;
 	*rec = &r->out;
 	return 1;
+}
+
+int
+csvrec_says_total(const struct csvrec *rec)
+{
+	size_t i, j;
+
+	for (i = 0; i < rec->nfields; i++)
+		for (j = 0; j + 5 <= rec->len[i]; j++)
+			if (strncasecmp(rec->field[i] + j, "total", 5) == 0 &&
+			    (j == 0 || !isalpha((unsigned char)rec->field[i][j - 1])))
+				return 1;
+	return 0;
 }

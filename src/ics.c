@@ -1901,3 +1901,14 @@ icsrun_free(struct icsrun *run)
 	run->billed = NULL;
 	run->nbilled = run->capbilled = 0;
 }
+
+int
+ics_sniff(const char *p)
+{
+	if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	return strncasecmp(p, "BEGIN:VCALENDAR", 15) == 0 ||
+	    strncasecmp(p, "BEGIN:VEVENT", 12) == 0;
+}

@@ -378,20 +378,6 @@ join_modifiers(char *buf, size_t size, const char *s)
 	}
 }
 
-/* Does a field of the row hold the word "total" (Total, TOTALS:, Grand Total)? */
-static int
-totals_row(const struct csvrec *rec)
-{
-	size_t i, j;
-
-	for (i = 0; i < rec->nfields; i++)
-		for (j = 0; j + 5 <= rec->len[i]; j++)
-			if (strncasecmp(rec->field[i] + j, "total", 5) == 0 &&
-			    (j == 0 || !isalpha((unsigned char)rec->field[i][j - 1])))
-				return 1;
-	return 0;
-}
-
 /* Is status one of [log] skip_status (case, '-' and blanks aside)? */
 static int
 skipped_status(struct file *F, const char *status)
@@ -884,7 +870,7 @@ row(struct file *F, const struct csvrec *rec)
 	code = get_all(F, rec, v);	/* the code's a copy, cut at modifiers */
 	memset(&s, 0, sizeof(s));
 	if (*v[COL_PATIENT] == '\0' && *v[COL_DATE] == '\0' &&
-	    totals_row(rec)) {
+	    csvrec_says_total(rec)) {
 		/* a report's footer of totals: not a session */
 		F->run->report->unbilled++;
 		F->run->totals++;

@@ -51,6 +51,7 @@
 #include <microhttpd.h>
 
 #include "diag.h"
+#include "ics.h"
 #include "serve.h"
 #include "strutil.h"
 
@@ -382,18 +383,11 @@ post_part(void *cls, enum MHD_ValueKind kind, const char *key,
 static int
 is_calendar(int fd)
 {
-	char head[64], *p = head;
+	char head[64];
 	ssize_t n = pread(fd, head, sizeof(head) - 1, 0);
 
-	if (n < 0)
-		n = 0;
-	head[n] = '\0';
-	if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-		p++;
-	return strncasecmp(p, "BEGIN:VCALENDAR", 15) == 0 ||
-	    strncasecmp(p, "BEGIN:VEVENT", 12) == 0;
+	head[n < 0 ? 0 : n] = '\0';
+	return ics_sniff(head);
 }
 
 static const char *
