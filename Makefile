@@ -35,7 +35,7 @@ LIBS = -liniparser -ljansson -lcsv -lical -lxlsxwriter -lmicrohttpd -lpthread
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 # Every module but main goes into a library that the tests link against.
-MODULES = annotate auth cli commands csvread date diag ics logread outfile output pool recur \
+MODULES = annotate auth cli commands csvread date diag ics icsline logread outfile output pool recur \
           report rules rulesload serve strutil tz units xlsx builtin_rules \
           windows_zones web_assets
 OBJS = $(MODULES:%=$(B)/%.o)

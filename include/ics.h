@@ -37,10 +37,13 @@ struct ics_occurrence {
 	char		*patient;	/* "" when none is known */
 };
 
-/* --annotate: an event's first billed occurrence, by its BEGIN:VEVENT. */
+/*
+ * --annotate: an event's first billed occurrence, by its BEGIN:VEVENT; or
+ * (family NULL) an event read that bills nothing, whose old annotation goes.
+ */
 struct ics_billed {
 	long				 line;
-	const struct rules_family	*family;
+	const struct rules_family	*family;	/* NULL: bills nothing */
 	long				 seconds;
 	int				 date;
 	char				*payer;		/* NULL: none */

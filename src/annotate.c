@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "annotate.h"
+#include "icsline.h"
 #include "strutil.h"
 #include "units.h"
 
@@ -70,61 +71,6 @@ annotate_texts(const struct ics_billed *b, const struct rules *r,
 	}
 }
 
-/* A content line: [p, end) with its line ends, the first physical line's
- * end at eol (its '\r' or '\n'). */
-struct cline {
-	const char	*p, *end;
-	const char	*eol;		/* end of the first physical line's text */
-};
-
-/* The content line at p (before end of text): folded lines joined. */
-static const char *
-next_line(const char *p, const char *end, struct cline *cl)
-{
-	const char *q = p;
-
-	for (;;) {
-		while (q < end && *q != '\n')
-			q++;
-		if (q < end)
-			q++;		/* past '\n' */
-		if (q < end && (*q == ' ' || *q == '\t'))
-			continue;	/* a folded line goes on */
-		break;
-	}
-	cl->p = p;
-	cl->end = q;
-	if ((cl->eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
-		cl->eol = end;
-	if (cl->eol > p && cl->eol[-1] == '\r')
-		cl->eol--;
-	return q;
-}
-
-/* The line unfolded, its line ends dropped, in a new string. */
-static char *
-unfold(const struct cline *cl)
-{
-	char *s = xmalloc((size_t)(cl->end - cl->p) + 1), *o = s;
-	const char *p = cl->p;
-
-	while (p < cl->end) {
-		if (*p == '\r' && p + 1 < cl->end && p[1] == '\n')
-			p++;
-		if (*p == '\n') {
-			p++;
-			if (p < cl->end && (*p == ' ' || *p == '\t'))
-				p++;
-			continue;
-		}
-		*o++ = *p++;
-	}
-	while (o > s && (o[-1] == '\r' || o[-1] == '\n'))
-		o--;
-	*o = '\0';
-	return s;
-}
-
 /* Does the unfolded line s name property (up to ':' or ';')? */
 static int
 named(const char *s, const char *prop)
@@ -169,23 +115,32 @@ put_folded(FILE *fp, const char *s, const char *nl)
 	fputs(nl, fp);
 }
 
+/* The length of the line end at p (0: none there). */
+static size_t
+nl_len(const char *p, const char *end)
+{
+	if (p >= end)
+		return 0;
+	if (*p == '\r')
+		return p + 1 < end && p[1] == '\n' ? 2 : 1;
+	return *p == '\n';
+}
+
 /*
  * Write the content line cl as it is, up to the byte that unfolds to
  * offset `at`, then a and b, folded on from where the line stands.
  */
 static void
-append(FILE *fp, const struct cline *cl, size_t at, const char *a,
+append(FILE *fp, const struct icsline *cl, size_t at, const char *a,
     const char *b, const char *nl)
 {
 	const char *p = cl->p, *bol = cl->p, *s;
-	size_t seen = 0, col, take;
+	size_t seen = 0, col, take, k;
 	char *t;
 
 	while (p < cl->end && seen < at) {
-		if (*p == '\r' && p + 1 < cl->end && p[1] == '\n')
-			p++;
-		if (*p == '\n') {
-			p++;
+		if ((k = nl_len(p, cl->end)) > 0) {
+			p += k;
 			bol = p;
 			if (p < cl->end && (*p == ' ' || *p == '\t'))
 				p++;
@@ -256,13 +211,16 @@ kept_length(const char *v)
 	return last == v ? 0 : (size_t)(last - v) - 2;
 }
 
+/* By line; at one line, what bills before what bills nothing. */
 static int
 by_line(const void *a, const void *b)
 {
-	long x = (*(const struct ics_billed *const *)a)->line;
-	long y = (*(const struct ics_billed *const *)b)->line;
+	const struct ics_billed *x = *(const struct ics_billed *const *)a;
+	const struct ics_billed *y = *(const struct ics_billed *const *)b;
 
-	return x < y ? -1 : x > y;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return (x->family == NULL) - (y->family == NULL);
 }
 
 static const struct ics_billed *
@@ -280,18 +238,45 @@ billed_at(const struct ics_billed **v, size_t n, long line)
 	return lo < n && v[lo]->line == line ? v[lo] : NULL;
 }
 
+/* What the VEVENT from p holds at its own level (not in its VALARMs). */
+static void
+look_ahead(const char *p, const char *end, int *desc, int *units)
+{
+	struct icsline cl;
+	char *u = NULL;
+	size_t cap = 0;
+	int depth = 0;
+
+	*desc = *units = 0;
+	while (p < end) {
+		p = icsline_next(p, end, &cl);
+		icsline_unfold(&cl, &u, &cap);
+		if (strncasecmp(u, "BEGIN:", 6) == 0)
+			depth++;
+		else if (strncasecmp(u, "END:", 4) == 0) {
+			if (--depth <= 0)
+				break;
+		} else if (depth == 1 && named(u, "DESCRIPTION"))
+			*desc = 1;
+		else if (depth == 1 && named(u, "X-CPT-UNITS"))
+			*units = 1;
+	}
+	free(u);
+}
+
 size_t
 annotate_write(const char *text, size_t len, const struct icsrun *run,
     const struct rules *r, FILE *fp)
 {
 	const char *p = text, *end = text + len, *next, *v;
 	const struct ics_billed *b = NULL;
-	char units[128], sentence[256], esc[300], *u, *t;
+	char units[128], sentence[256], esc[300], *u = NULL, *t;
 	const char *nl = "\r\n";
-	struct cline cl;
-	long line = 1, lines;
-	int depth = 0, evdepth = -1, described = 0;
-	size_t done = 0, k;
+	struct icsline cl;
+	long line = 1;
+	int depth = 0, evdepth = -1, described = 0, written = 0, has_desc = 0,
+	    has_units = 0, stale = 0;
+	size_t done = 0, k, cap = 0;
 	const struct ics_billed **byline;
 
 	/* the events billed, by the line each begins on */
@@ -299,26 +284,30 @@ annotate_write(const char *text, size_t len, const struct icsrun *run,
 	for (k = 0; k < run->nbilled; k++)
 		byline[k] = &run->billed[k];
 	qsort(byline, run->nbilled, sizeof(*byline), by_line);
-	while (p < end) {
-		next = next_line(p, end, &cl);
-		for (lines = 0, v = cl.p; v < cl.end; v++)
-			lines += *v == '\n';
-		u = unfold(&cl);
+	for (; p < end; line += cl.lines, p = next) {
+		next = icsline_next(p, end, &cl);
+		icsline_unfold(&cl, &u, &cap);
 		if (strncasecmp(u, "BEGIN:", 6) == 0) {
 			if (evdepth < 0 && depth <= 1 &&
 			    strcasecmp(u + 6, "VEVENT") == 0 &&
 			    (b = billed_at(byline, run->nbilled, line)) != NULL) {
-				evdepth = depth + 1;
-				described = 0;
-				annotate_texts(b, r, units, sizeof(units), sentence,
-				    sizeof(sentence));
-				escape(sentence, esc, sizeof(esc));
-				nl = cl.eol < end && *cl.eol == '\r' ? "\r\n" : "\n";
-			}
-			depth++;
-		} else if (strncasecmp(u, "END:", 4) == 0) {
-			if (evdepth >= 0 && depth == evdepth) {
-				if (!described) {
+				look_ahead(p, end, &has_desc, &has_units);
+				/* bills nothing now: undo ours, if it is ours */
+				stale = b->family == NULL;
+				if (!stale || has_units) {
+					evdepth = depth + 1;
+					described = written = 0;
+				}
+				if (!stale) {
+					annotate_texts(b, r, units, sizeof(units),
+					    sentence, sizeof(sentence));
+					escape(sentence, esc, sizeof(esc));
+				}
+				nl = *cl.nl ? cl.nl : "\r\n";
+			} else if (evdepth >= 0 && depth == evdepth && !stale &&
+			    !written) {
+				/* ours go before the event's VALARMs */
+				if (!has_desc) {
 					t = xasprintf("DESCRIPTION:%s", esc);
 					put_folded(fp, t, nl);
 					free(t);
@@ -326,36 +315,49 @@ annotate_write(const char *text, size_t len, const struct icsrun *run,
 				t = xasprintf("X-CPT-UNITS:%s", units);
 				put_folded(fp, t, nl);
 				free(t);
+				written = 1;
+			}
+			depth++;
+		} else if (strncasecmp(u, "END:", 4) == 0) {
+			if (evdepth >= 0 && depth == evdepth) {
+				if (!stale && !written) {
+					if (!has_desc) {
+						t = xasprintf("DESCRIPTION:%s", esc);
+						put_folded(fp, t, nl);
+						free(t);
+					}
+					t = xasprintf("X-CPT-UNITS:%s", units);
+					put_folded(fp, t, nl);
+					free(t);
+				}
+				if (!stale)
+					done++;
 				evdepth = -1;
-				done++;
 			}
 			if (depth > 0)
 				depth--;
 		} else if (evdepth >= 0 && depth == evdepth) {
-			if (named(u, "X-CPT-UNITS")) {
-				free(u);	/* ours: written anew at the end */
-				line += lines;
-				p = next;
-				continue;
-			}
+			if (named(u, "X-CPT-UNITS"))
+				continue;	/* ours: written anew, or gone */
 			if (named(u, "DESCRIPTION") && !described &&
 			    (v = value_of(u)) != NULL) {
 				/* as it was, up to what an earlier run added */
 				k = kept_length(v);
-				append(fp, &cl, (size_t)(v - u) + k, k ? "\\n" : "",
-				    esc, nl);
-				free(u);
 				described = 1;
-				line += lines;
-				p = next;
+				if (stale && k == 0)
+					continue;	/* all ours: it goes */
+				if (stale)
+					append(fp, &cl, (size_t)(v - u) + k, "", "",
+					    *cl.nl ? cl.nl : nl);
+				else
+					append(fp, &cl, (size_t)(v - u) + k,
+					    k ? "\\n" : "", esc, nl);
 				continue;
 			}
 		}
-		free(u);
 		fwrite(cl.p, 1, (size_t)(cl.end - cl.p), fp);
-		line += lines;
-		p = next;
 	}
+	free(u);
 	free(byline);
 	return done;
 }

@@ -26,6 +26,7 @@
 #include "date.h"
 #include "diag.h"
 #include "ics.h"
+#include "icsline.h"
 #include "recur.h"
 #include "strutil.h"
 #include "tz.h"
@@ -58,6 +59,7 @@ struct ev {
 	int		 fate;		/* enum fate: what became of it */
 	int		 riddate;	/* its RECURRENCE-ID is a DATE */
 	long		 line;		/* its BEGIN:VEVENT */
+	size_t		 billed_ix;	/* --annotate: 1 + its run->billed */
 };
 
 struct reader {
@@ -217,22 +219,24 @@ nested(struct reader *R, long line, const char *parent)
 static void
 scan_lines(struct reader *R, const char *text)
 {
-	const char *p = text, *e;
-	char parent[MAX_DEPTH][16];
-	long line = 0, begin = 0;
-	size_t cap = 0, n;
+	const char *p = text, *end = text + strlen(text), *s;
+	char parent[MAX_DEPTH][16], *buf = NULL;
+	struct icsline cl;
+	long line = 1, begin = 0;
+	size_t cap = 0, bcap = 0, n;
 	int depth = 0;
 
-	for (; *p; p = e + (*e != '\0')) {
-		e = strchr(p, '\n');
-		if (e == NULL)
-			e = p + strlen(p);
-		line++;
-		n = (size_t)(e - p);
-		if (n && p[n - 1] == '\r')
-			n--;
-		if (n > 6 && strncasecmp(p, "BEGIN:", 6) == 0) {
-			if (n == 12 && strncasecmp(p, "BEGIN:VEVENT", 12) == 0) {
+	for (; p < end; line += cl.lines) {
+		p = icsline_next(p, end, &cl);
+		if (cl.lines == 1) {		/* not folded: as it stands */
+			s = cl.p;
+			n = (size_t)(cl.eol - cl.p);
+		} else {
+			n = icsline_unfold(&cl, &buf, &bcap);
+			s = buf;
+		}
+		if (n > 6 && strncasecmp(s, "BEGIN:", 6) == 0) {
+			if (n == 12 && strncasecmp(s, "BEGIN:VEVENT", 12) == 0) {
 				begin = line;
 				if (depth == 0 || (depth == 1 &&
 				    strcasecmp(parent[0], "VCALENDAR") == 0)) {
@@ -248,31 +252,31 @@ scan_lines(struct reader *R, const char *text)
 			}
 			if (depth < MAX_DEPTH)
 				snprintf(parent[depth], sizeof(parent[0]), "%.*s",
-				    (int)(n - 6 < 15 ? n - 6 : 15), p + 6);
+				    (int)(n - 6 < 15 ? n - 6 : 15), s + 6);
 			depth++;
-		} else if (n > 4 && strncasecmp(p, "END:", 4) == 0) {
+		} else if (n > 4 && strncasecmp(s, "END:", 4) == 0) {
 			if (depth > 0)
 				depth--;
-		} else if (begin && n > 4 && strncasecmp(p, "UID:", 4) == 0) {
+		} else if (begin && n > 4 && strncasecmp(s, "UID:", 4) == 0) {
 			if (R->nuids == cap) {
 				cap = cap ? cap * 2 : 64;
 				R->uids = xreallocarray(R->uids, cap, sizeof(*R->uids));
 				R->uidline = xreallocarray(R->uidline, cap,
 				    sizeof(*R->uidline));
 			}
-			R->uids[R->nuids] = xstrndup(p + 4, n - 4);
+			R->uids[R->nuids] = xstrndup(s + 4, n - 4);
 			R->uidline[R->nuids++] = begin;
 			begin = 0;
 		}
-		if (*e == '\0')
-			break;
 	}
+	free(buf);
 }
 
 /* UIDs in order, each with the line of its first VEVENT, for bsearch. */
 struct uidline {
 	const char	*uid;
 	long		 line;
+	int		 taken;		/* given to an event already */
 };
 
 static int
@@ -319,8 +323,14 @@ free_lines(struct reader *R)
 	R->nuids = 0;
 }
 
+/*
+ * The line of uid's first VEVENT not given to an event yet: libical keeps
+ * the events of one UID in the order of the file, so a master and its
+ * overrides each get their own line (the last one again when libical saw
+ * more of them than the scan).
+ */
 static long
-line_of(const struct reader *R, const char *uid)
+line_of(struct reader *R, const char *uid)
 {
 	size_t lo = 0, hi = R->nuids, mid;
 	int c;
@@ -335,9 +345,13 @@ line_of(const struct reader *R, const char *uid)
 		else
 			hi = mid;
 	}
-	if (lo < R->nuids && strcmp(R->index[lo].uid, uid) == 0)
-		return R->index[lo].line;
-	return 0;
+	if (lo >= R->nuids || strcmp(R->index[lo].uid, uid) != 0)
+		return 0;
+	while (R->index[lo].taken && lo + 1 < R->nuids &&
+	    strcmp(R->index[lo + 1].uid, uid) == 0)
+		lo++;
+	R->index[lo].taken = 1;
+	return R->index[lo].line;
 }
 
 /* ---- messages ------------------------------------------------------------- */
@@ -924,12 +938,10 @@ keep_occurrence(struct reader *R, const char *uid, long long start,
  * an override alone): map its properties, check, and pool each one whose
  * local date of service is in the window.
  */
-/* --annotate: what the event's first billed occurrence is. */
-static void
-keep_billed(struct reader *R, const struct ev *e,
-    const struct rules_family *fam, long seconds, int day, const char *payer)
+/* --annotate: a new entry of run->billed for the event at line. */
+static struct ics_billed *
+new_billed(struct icsrun *run, long line)
 {
-	struct icsrun *run = R->run;
 	struct ics_billed *b;
 
 	if (run->nbilled == run->capbilled) {
@@ -938,11 +950,60 @@ keep_billed(struct reader *R, const struct ev *e,
 		    sizeof(*run->billed));
 	}
 	b = &run->billed[run->nbilled++];
-	b->line = e->line;
+	memset(b, 0, sizeof(*b));
+	b->line = line;
+	return b;
+}
+
+/* --annotate: what the event's first billed occurrence is. */
+static void
+keep_billed(struct reader *R, struct ev *e,
+    const struct rules_family *fam, long seconds, int day, const char *payer)
+{
+	struct ics_billed *b = new_billed(R->run, e->line);
+
 	b->family = fam;
 	b->seconds = seconds;
 	b->date = day;
 	b->payer = payer ? xstrdup(payer) : NULL;
+	e->billed_ix = R->run->nbilled;
+}
+
+/*
+ * --annotate: a copy of an event (counted once) is written back with the
+ * same annotation as the event, so the two stay copies when read again.
+ */
+static void
+keep_copy(struct reader *R, struct ev *copy, const struct ev *of)
+{
+	struct ics_billed *b;
+	size_t ix = of->billed_ix - 1;
+
+	if (of->billed_ix == 0 || copy->line == 0 || copy->line == of->line)
+		return;
+	b = new_billed(R->run, copy->line);
+	b->family = R->run->billed[ix].family;
+	b->seconds = R->run->billed[ix].seconds;
+	b->date = R->run->billed[ix].date;
+	b->payer = R->run->billed[ix].payer ?
+	    xstrdup(R->run->billed[ix].payer) : NULL;
+	copy->billed_ix = R->run->nbilled;
+}
+
+/*
+ * --annotate: the events read and billed nothing (cancelled, no code,
+ * refused) lose what an earlier run wrote on them; those outside the
+ * window keep it, for nothing is known of them.
+ */
+static void
+keep_unbilled(struct reader *R, const struct ev *evs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((evs[i].fate == FATE_UNBILLED || evs[i].fate == FATE_REFUSED) &&
+		    evs[i].billed_ix == 0 && evs[i].line > 0)
+			new_billed(R->run, evs[i].line);
 }
 
 static void
@@ -1506,6 +1567,8 @@ process(struct reader *R, struct ev *evs, size_t n)
 			if (q < k) {
 				if (in_window(R, &evs[k]))
 					not_billed(R, &evs[k]);
+				if (R->o->annotate)
+					keep_copy(R, &evs[k], &evs[q]);
 				if (!R->o->quiet)
 					warnmsg("%s:%ld: event %.80s: a copy of the event "
 					    "at line %ld; counted once", R->name,
@@ -1815,6 +1878,8 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 	}
 
 	process(&R, evs, n);
+	if (o->annotate)
+		keep_unbilled(&R, evs, n);
 
 	for (size_t i = 0; i < n; i++) {
 		free(evs[i].ridwhy);

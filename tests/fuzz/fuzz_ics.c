@@ -1,12 +1,14 @@
 /*
  * libFuzzer: a calendar through libical and our occurrence expansion,
- * pooling and billing, over a bounded window.
+ * pooling and billing, over a bounded window; and the calendar written
+ * back annotated (--annotate).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "annotate.h"
 #include "date.h"
 #include "diag.h"
 #include "ics.h"
@@ -42,12 +44,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.horizon = o.to;
 	o.quiet = 1;
 	o.occurrences = 1;
+	o.annotate = 1;
 	memset(&rep, 0, sizeof(rep));
 	memset(&run, 0, sizeof(run));
 	run.report = &rep;
 	run.pool = pool_new(rules, 0, ics_free_tag);
 	stderr = devnull;
-	ics_read_file("fuzz.ics", fp, &o, &run);
+	if (ics_read_file("fuzz.ics", fp, &o, &run) == 0)
+		annotate_write((const char *)data, size, &run, rules, devnull);
 	pool_bill(run.pool, &rep, ics_late_reject, &run);
 	ics_write_occurrences(&run, FMT_CSV, devnull);
 	stderr = err;
