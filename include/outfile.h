@@ -24,6 +24,11 @@ struct outfile {
 
 /* 0, or -1 with a message naming the path. */
 int	outfile_open(struct outfile *, const char *path, struct diag *);
+/* The same for output that must go to a regular file (a workbook): a
+ * device or FIFO is refused without being opened, with "PATH: `what`
+ * to a regular file". */
+int	outfile_open_regular(struct outfile *, const char *path,
+	    const char *what, struct diag *);
 /*
  * Finish: with commit, flush, check for write errors and rename into
  * place; without, discard.  0, or -1 with a message naming the path.

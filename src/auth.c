@@ -124,14 +124,24 @@ header(const struct csvrec *rec, long col[A_COUNT])
 }
 
 static int
+blank_field(const char *f, size_t len)
+{
+	size_t j;
+
+	for (j = 0; j < len; j++)
+		if (!isspace((unsigned char)f[j]))
+			return 0;
+	return 1;
+}
+
+static int
 blank_row(const struct csvrec *rec)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < rec->nfields; i++)
-		for (j = 0; j < rec->len[i]; j++)
-			if (!isspace((unsigned char)rec->field[i][j]))
-				return 0;
+		if (!blank_field(rec->field[i], rec->len[i]))
+			return 0;
 	return 1;
 }
 
@@ -236,7 +246,7 @@ reject(struct authset *set, struct report *rep, long line, const char *fmt,
 /* One row: an authorization added to set, or rejected into rep. */
 static void
 row(struct authset *set, const struct csvrec *rec, const long col[A_COUNT],
-    const struct rules *r, struct report *rep)
+    size_t width, const struct rules *r, struct report *rep)
 {
 	char v[A_COUNT][128], *m;
 	const struct rules_family *fam;
@@ -262,6 +272,15 @@ row(struct authset *set, const struct csvrec *rec, const long col[A_COUNT],
 		    "the row is too long" : "a quoted field is not closed");
 		return;
 	}
+	/* more than the header names: a comma in a value not quoted? */
+	for (c = (int)width; (size_t)c < rec->nfields; c++)
+		if (!blank_field(rec->field[c], rec->len[c])) {
+			reject(set, rep, rec->line, "the row has %zu fields; the "
+			    "%s %zu (a comma in a value that is not quoted?)",
+			    rec->nfields, width == A_COUNT ? "columns are" :
+			    "header has", width);
+			return;
+		}
 	for (c = 0; c <= A_TO; c++)
 		if (v[c][0] == '\0') {
 			reject(set, rep, rec->line, "%s: missing", names[c]);
@@ -327,7 +346,11 @@ row(struct authset *set, const struct csvrec *rec, const long col[A_COUNT],
 	a->line = rec->line;
 }
 
-/* Does the row read as data in SPEC §7's order: units a number, dates? */
+/*
+ * Does the row read as data in SPEC §7's order: six fields or more, units
+ * a number and a date where from or to goes?  One date is enough, so
+ * that a first row with a bad date is a row rejected, not a title.
+ */
 static int
 positional(const struct csvrec *rec, const struct rules *r)
 {
@@ -342,8 +365,8 @@ positional(const struct csvrec *rec, const struct rules *r)
 	field(rec, col, A_UNITS, u, sizeof(u));
 	field(rec, col, A_FROM, f, sizeof(f));
 	field(rec, col, A_TO, t, sizeof(t));
-	return parse_units(u, &units) == 0 && date_parse_log(f, dmy, &d) == 0 &&
-	    date_parse_log(t, dmy, &d) == 0;
+	return parse_units(u, &units) == 0 && (date_parse_log(f, dmy, &d) == 0 ||
+	    date_parse_log(t, dmy, &d) == 0);
 }
 
 int
@@ -353,6 +376,7 @@ auth_read(const char *name, FILE *fp, const struct rules *r,
 	const struct csvrec *rec;
 	struct csvread *cr;
 	long col[A_COUNT], titles = 0, totals = 0;
+	size_t width = A_COUNT;
 	int rc, c, have = 0;
 
 	free(set->file);
@@ -366,6 +390,7 @@ auth_read(const char *name, FILE *fp, const struct rules *r,
 				continue;
 			if (header(rec, col) == A_TO + 1) {
 				have = 1;
+				width = rec->nfields;
 				continue;
 			}
 			if (positional(rec, r)) {
@@ -395,7 +420,7 @@ auth_read(const char *name, FILE *fp, const struct rules *r,
 			totals++;
 			continue;
 		}
-		row(set, rec, col, r, rep);
+		row(set, rec, col, width, r, rep);
 	}
 	if (rc < 0) {
 		warnmsg("%s: %s", name, strerror(errno));

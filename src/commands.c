@@ -81,6 +81,16 @@ write_book(struct outfile *out, const struct report *rep,
 	return rc;
 }
 
+/* -o, or standard output; a workbook's only to a regular file. */
+static int
+open_output(struct outfile *out, const struct options *opt, struct diag *errs)
+{
+	if (opt->format == FMT_XLSX)
+		return outfile_open_regular(out, opt->output,
+		    "-f xlsx writes a workbook", errs);
+	return outfile_open(out, opt->output, errs);
+}
+
 /*
  * Write a report through -o, or standard output; --strict writes nothing.
  * When an input could not be read (io), a file named by -o keeps what it
@@ -115,7 +125,7 @@ emit(const struct options *opt, struct report *rep, int rejected, int io,
 		    rejected, rejected == 1 ? "" : "s");
 		return EXIT_REJECTED;
 	}
-	if (outfile_open(&out, opt->output, &errs) != 0) {
+	if (open_output(&out, opt, &errs) != 0) {
 		diag_print(&errs, stderr);
 		diag_free(&errs);
 		return EXIT_IO;
@@ -1131,7 +1141,7 @@ cmd_auth(const struct options *opt, const struct rules *r, int argc,
 		warnmsg("--strict: %ld record%s rejected; nothing written",
 		    rejected, rejected == 1 ? "" : "s");
 		rc = EXIT_REJECTED;
-	} else if (outfile_open(&out, opt->output, &errs) != 0)
+	} else if (open_output(&out, opt, &errs) != 0)
 		rc = EXIT_IO;
 	else if (opt->format == FMT_XLSX &&
 	    write_book(&out, NULL, &set, reps, &lrun, &errs) != 0)

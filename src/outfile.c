@@ -97,8 +97,32 @@ resolve(const char *path)
 	return NULL;
 }
 
+static int open_as(struct outfile *, const char *, int, struct diag *);
+
 int
 outfile_open(struct outfile *o, const char *path, struct diag *errs)
+{
+	return open_as(o, path, 0, errs);
+}
+
+int
+outfile_open_regular(struct outfile *o, const char *path, const char *what,
+    struct diag *errs)
+{
+	struct stat st;
+
+	/* refused before a FIFO's open could wait for a reader */
+	if (path != NULL && strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	    !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		memset(o, 0, sizeof(*o));
+		diag_add(errs, "%s: %s to a regular file", path, what);
+		return -1;
+	}
+	return open_as(o, path, 1, errs);
+}
+
+static int
+open_as(struct outfile *o, const char *path, int regular, struct diag *errs)
 {
 	const char *slash;
 	struct stat st;
@@ -118,6 +142,10 @@ outfile_open(struct outfile *o, const char *path, struct diag *errs)
 	exists = stat(o->path, &st) == 0;
 	if (exists && S_ISDIR(st.st_mode)) {
 		diag_add(errs, "%s: %s", path, strerror(EISDIR));
+		goto fail;
+	}
+	if (exists && !S_ISREG(st.st_mode) && regular) {
+		diag_add(errs, "%s: not a regular file", path);
 		goto fail;
 	}
 	if (exists && !S_ISREG(st.st_mode)) {
