@@ -26,4 +26,7 @@ const char	*icsline_next(const char *p, const char *end, struct icsline *);
  */
 size_t		 icsline_unfold(const struct icsline *, char **buf, size_t *cap);
 
+/* The length of the line end at q, before end: 2, 1, or 0 for none. */
+size_t		 icsline_nl(const char *q, const char *end);
+
 #endif

@@ -115,17 +115,6 @@ put_folded(FILE *fp, const char *s, const char *nl)
 	fputs(nl, fp);
 }
 
-/* The length of the line end at p (0: none there). */
-static size_t
-nl_len(const char *p, const char *end)
-{
-	if (p >= end)
-		return 0;
-	if (*p == '\r')
-		return p + 1 < end && p[1] == '\n' ? 2 : 1;
-	return *p == '\n';
-}
-
 /*
  * Write the content line cl as it is, up to the byte that unfolds to
  * offset `at`, then a and b, folded on from where the line stands.
@@ -139,7 +128,7 @@ append(FILE *fp, const struct icsline *cl, size_t at, const char *a,
 	char *t;
 
 	while (p < cl->end && seen < at) {
-		if ((k = nl_len(p, cl->end)) > 0) {
+		if ((k = icsline_nl(p, cl->end)) > 0) {
 			p += k;
 			bol = p;
 			if (p < cl->end && (*p == ' ' || *p == '\t'))
@@ -238,6 +227,22 @@ billed_at(const struct ics_billed **v, size_t n, long line)
 	return lo < n && v[lo]->line == line ? v[lo] : NULL;
 }
 
+/* X-CPT-UNITS, after a DESCRIPTION of our sentence when desc is not NULL. */
+static void
+put_ours(FILE *fp, const char *desc, const char *units, const char *nl)
+{
+	char *t;
+
+	if (desc != NULL) {
+		t = xasprintf("DESCRIPTION:%s", desc);
+		put_folded(fp, t, nl);
+		free(t);
+	}
+	t = xasprintf("X-CPT-UNITS:%s", units);
+	put_folded(fp, t, nl);
+	free(t);
+}
+
 /* What the VEVENT from p holds at its own level (not in its VALARMs). */
 static void
 look_ahead(const char *p, const char *end, int *desc, int *units)
@@ -270,7 +275,7 @@ annotate_write(const char *text, size_t len, const struct icsrun *run,
 {
 	const char *p = text, *end = text + len, *next, *v;
 	const struct ics_billed *b = NULL;
-	char units[128], sentence[256], esc[300], *u = NULL, *t;
+	char units[128], sentence[256], esc[300], *u = NULL;
 	const char *nl = "\r\n";
 	struct icsline cl;
 	long line = 1;
@@ -307,29 +312,14 @@ annotate_write(const char *text, size_t len, const struct icsrun *run,
 			} else if (evdepth >= 0 && depth == evdepth && !stale &&
 			    !written) {
 				/* ours go before the event's VALARMs */
-				if (!has_desc) {
-					t = xasprintf("DESCRIPTION:%s", esc);
-					put_folded(fp, t, nl);
-					free(t);
-				}
-				t = xasprintf("X-CPT-UNITS:%s", units);
-				put_folded(fp, t, nl);
-				free(t);
+				put_ours(fp, has_desc ? NULL : esc, units, nl);
 				written = 1;
 			}
 			depth++;
 		} else if (strncasecmp(u, "END:", 4) == 0) {
 			if (evdepth >= 0 && depth == evdepth) {
-				if (!stale && !written) {
-					if (!has_desc) {
-						t = xasprintf("DESCRIPTION:%s", esc);
-						put_folded(fp, t, nl);
-						free(t);
-					}
-					t = xasprintf("X-CPT-UNITS:%s", units);
-					put_folded(fp, t, nl);
-					free(t);
-				}
+				if (!stale && !written)
+					put_ours(fp, has_desc ? NULL : esc, units, nl);
 				if (!stale)
 					done++;
 				evdepth = -1;

@@ -7,9 +7,8 @@
 #include "icsline.h"
 #include "strutil.h"
 
-/* The length of the line end at q (0: none there). */
-static size_t
-nl_at(const char *q, const char *end)
+size_t
+icsline_nl(const char *q, const char *end)
 {
 	if (q >= end)
 		return 0;
@@ -32,7 +31,7 @@ icsline_next(const char *p, const char *end, struct icsline *cl)
 	for (;;) {
 		while (q < end && *q != '\n' && *q != '\r')
 			q++;
-		k = nl_at(q, end);
+		k = icsline_nl(q, end);
 		if (first) {
 			cl->eol = q;
 			cl->nl = k == 2 ? "\r\n" : k == 0 ? "" :
@@ -63,7 +62,7 @@ icsline_unfold(const struct icsline *cl, char **buf, size_t *cap)
 	}
 	o = *buf;
 	while (p < cl->end) {
-		if ((k = nl_at(p, cl->end)) > 0) {
+		if ((k = icsline_nl(p, cl->end)) > 0) {
 			p += k;
 			if (p < cl->end && (*p == ' ' || *p == '\t'))
 				p++;
