@@ -120,6 +120,19 @@ void	report_print_warnings(const struct report *, const char *prefix,
 	    FILE *);
 /* Sort lines by patient, date, family (then start) for output. */
 void	report_sort(struct report *);
+
+/* Units summed per key (a patient, a provider, or none) and code. */
+struct report_sum {
+	const char	*key;		/* "" when summed over all keys */
+	const char	*code;
+	long		 units;
+};
+enum { SUM_BY_CODE, SUM_BY_PATIENT, SUM_BY_PROVIDER };
+/* Sort v by key then code and merge the runs; returns how many are left. */
+size_t	report_sum_merge(struct report_sum *v, size_t n);
+/* Every billed code of the report's lines summed, by (SUM_BY_...) key;
+ * the strings are the report's. */
+struct report_sum *report_sums(const struct report *, int by, size_t *n);
 void	report_free(struct report *);
 
 #endif

@@ -654,6 +654,38 @@ cmd_log(const struct options *opt, const struct rules *r, int argc,
 	return rc;
 }
 
+/*
+ * Read fp to its end into *buf (of cap bytes, *len of them read already),
+ * growing it up to max bytes.  0, or -1 with the message printed: a read
+ * error, or more than max ("NAME: more than N MiB" and hint).
+ */
+static int
+slurp(FILE *fp, const char *name, char **buf, size_t *len, size_t cap,
+    size_t max, const char *hint)
+{
+	size_t n;
+
+	for (;;) {
+		if (*len == cap) {
+			if (cap >= max) {
+				warnmsg("%s: more than %zu MiB%s", name, max >> 20,
+				    hint);
+				return -1;
+			}
+			cap = cap * 2 < max ? cap * 2 : max;
+			*buf = xreallocarray(*buf, cap, 1);
+		}
+		if ((n = fread(*buf + *len, 1, cap - *len, fp)) == 0)
+			break;
+		*len += n;
+	}
+	if (ferror(fp)) {
+		warnmsg("%s: %s", name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* The most bytes of a calendar annotated (ics.c refuses more anyway). */
 #define ANNOTATE_MAX	((size_t)1 << 30)
 
@@ -666,7 +698,7 @@ read_annotated(const char *arg, char **text, size_t *len,
     const struct icsopts *o, struct icsrun *run)
 {
 	const char *name = arg;
-	size_t cap = 65536, n;
+	size_t cap = 65536;
 	FILE *fp, *mf;
 	int rc;
 
@@ -679,23 +711,7 @@ read_annotated(const char *arg, char **text, size_t *len,
 	}
 	*text = xmalloc(cap);
 	*len = 0;
-	for (;;) {
-		if (*len == cap) {
-			if (cap >= ANNOTATE_MAX) {
-				warnmsg("%s: larger than %zu MiB", name,
-				    ANNOTATE_MAX >> 20);
-				break;
-			}
-			cap *= 2;
-			*text = xreallocarray(*text, cap, 1);
-		}
-		if ((n = fread(*text + *len, 1, cap - *len, fp)) == 0)
-			break;
-		*len += n;
-	}
-	rc = ferror(fp) || *len == cap;
-	if (ferror(fp))
-		warnmsg("%s: %s", name, strerror(errno));
+	rc = slurp(fp, name, text, len, cap, ANNOTATE_MAX, "") != 0;
 	if (fp != stdin)
 		fclose(fp);
 	if (rc)
@@ -906,25 +922,9 @@ open_input(const char *arg, const char **name, int *calendar, char **mem)
 	*mem = xmalloc(cap);
 	memcpy(*mem, head, n);
 	len = n;
-	for (;;) {
-		if (len == cap) {
-			if (cap >= AUTH_MAX_PIPE) {
-				warnmsg("%s: more than %zu MiB from a pipe; give it as "
-				    "a file", *name, AUTH_MAX_PIPE >> 20);
-				goto fail;
-			}
-			cap *= 2;
-			*mem = xreallocarray(*mem, cap, 1);
-		}
-		n = fread(*mem + len, 1, cap - len, fp);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		warnmsg("%s: %s", *name, strerror(errno));
+	if (slurp(fp, *name, mem, &len, cap, AUTH_MAX_PIPE,
+	    " from a pipe; give it as a file") != 0)
 		goto fail;
-	}
 	if (fp != stdin)
 		fclose(fp);
 	if (len == 0) {		/* fmemopen wants at least a byte */

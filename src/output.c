@@ -137,43 +137,6 @@ output_json_string(const char *s)
 	return j;
 }
 
-struct total {
-	const char	*code;
-	long		 units;
-};
-
-/* Units per code over all lines, sorted by code. */
-static struct total *
-totals(const struct report *r, size_t *n)
-{
-	struct total *t = NULL;
-	size_t i, j, k;
-
-	struct report_line l;
-
-	*n = 0;
-	for (i = 0; i < r->nlines; i++)
-		for (report_get(r, i, &l), j = 0; j < l.ncodes; j++) {
-			const struct units_code *c = &l.codes[j];
-
-			for (k = 0; k < *n; k++)
-				if (strcmp(t[k].code, c->code) == 0)
-					break;
-			if (k == *n) {
-				t = xreallocarray(t, *n + 1, sizeof(*t));
-				/* keep sorted: insert before the first larger */
-				for (k = *n; k > 0 && strcmp(t[k - 1].code, c->code) > 0;
-				    k--)
-					t[k] = t[k - 1];
-				t[k].code = c->code;
-				t[k].units = 0;
-				(*n)++;
-			}
-			t[k].units += c->units;
-		}
-	return t;
-}
-
 /*
  * The CSV and TSV lines are many: they are formatted into one buffer,
  * numbers by hand, and written in big blocks.
@@ -322,7 +285,7 @@ write_json(const struct report *r, FILE *fp)
 {
 	struct report_line view, *l = &view;
 	json_t *root, *lines, *line, *codes, *warn, *sum, *units, *rejects, *j;
-	struct total *t;
+	struct report_sum *t;
 	char d[DATE_BUFSZ];
 	size_t i, k, nt;
 
@@ -390,7 +353,7 @@ write_json(const struct report *r, FILE *fp)
 		json_object_set_new(sum, "events", j);
 	}
 	units = json_object();
-	t = totals(r, &nt);
+	t = report_sums(r, SUM_BY_CODE, &nt);
 	for (k = 0; k < nt; k++)
 		json_object_set_new(units, t[k].code, json_integer(t[k].units));
 	free(t);
@@ -477,45 +440,23 @@ week_of(int d, int week_start)
 	return d - (wd - week_start + 7) % 7;
 }
 
-struct wtotal {
-	const char	*patient, *code;
-	long		 units;
-};
-
-static int
-cmp_wtotal(const void *pa, const void *pb)
-{
-	const struct wtotal *a = pa, *b = pb;
-	int c = strcmp(a->patient, b->patient);
-
-	return c ? c : strcmp(a->code, b->code);
-}
-
 /*
  * A week's totals per patient and code, for a scheduler's week view:
  * "week total: P1 97153 x8, P2 97153 x3".
  */
 static void
-week_totals(FILE *fp, struct wtotal *t, size_t n, int patients)
+week_totals(FILE *fp, struct report_sum *t, size_t n, int patients)
 {
-	size_t i, w;
+	size_t i, w = report_sum_merge(t, n);
 
-	if (n > 1)
-		qsort(t, n, sizeof(*t), cmp_wtotal);
-	for (i = w = 0; i < n; i++) {
-		if (w > 0 && cmp_wtotal(&t[w - 1], &t[i]) == 0)
-			t[w - 1].units += t[i].units;
-		else
-			t[w++] = t[i];
-	}
 	fputs("week total:", fp);
 	if (w == 0)
 		fputs(" nothing billed", fp);
 	/* a patient's codes together: "P1 97153 x16, 97155 x3; P2 ..." */
 	for (i = 0; i < w; i++) {
-		if (i == 0 || strcmp(t[i].patient, t[i - 1].patient) != 0)
+		if (i == 0 || strcmp(t[i].key, t[i - 1].key) != 0)
 			fprintf(fp, "%s %s%s", i ? ";" : "", patients ?
-			    t[i].patient : "", patients && *t[i].patient ? " " :
+			    t[i].key : "", patients && *t[i].key ? " " :
 			    "");
 		else
 			fputs(", ", fp);
@@ -531,8 +472,8 @@ write_table(const struct report *r, FILE *fp)
 	int wp = 7, wf = 6, wb = 6, wv = 8, wy = 5, wm = 9, patients = 0;
 	int provs = 0, payers = 0, mods = 0, prev = 0, week = 0;
 	char d[DATE_BUFSZ], *b, next[32];
-	struct total *t;
-	struct wtotal *wt = NULL;
+	struct report_sum *t;
+	struct report_sum *wt = NULL;
 	size_t i, k, nt, nwt = 0, capwt = 0;
 
 	/* provider, payer and modifiers columns where a line has one */
@@ -589,7 +530,7 @@ write_table(const struct report *r, FILE *fp)
 				capwt = capwt ? capwt * 2 : 16;
 				wt = xreallocarray(wt, capwt, sizeof(*wt));
 			}
-			wt[nwt].patient = l->patient;
+			wt[nwt].key = l->patient;
 			wt[nwt].code = l->codes[k].code;
 			wt[nwt++].units = l->codes[k].units;
 		}
@@ -617,7 +558,7 @@ write_table(const struct report *r, FILE *fp)
 	if (r->by_date && r->nlines > 0)
 		week_totals(fp, wt, nwt, patients);
 	free(wt);
-	t = totals(r, &nt);
+	t = report_sums(r, SUM_BY_CODE, &nt);
 	fprintf(fp, "%s%ld record%s: %ld accepted, %zu rejected", r->nlines ?
 	    "\n" : "", r->records, r->records == 1 ? "" : "s", r->accepted,
 	    r->nrejects);

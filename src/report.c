@@ -497,3 +497,52 @@ report_free(struct report *r)
 	free(r->disc);
 	memset(r, 0, sizeof(*r));
 }
+
+static int
+cmp_sum(const void *pa, const void *pb)
+{
+	const struct report_sum *a = pa, *b = pb;
+	int c = strcmp(a->key, b->key);
+
+	return c ? c : strcmp(a->code, b->code);
+}
+
+size_t
+report_sum_merge(struct report_sum *v, size_t n)
+{
+	size_t i, w;
+
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_sum);
+	for (i = w = 0; i < n; i++) {
+		if (w > 0 && cmp_sum(&v[w - 1], &v[i]) == 0)
+			v[w - 1].units += v[i].units;
+		else
+			v[w++] = v[i];
+	}
+	return w;
+}
+
+struct report_sum *
+report_sums(const struct report *r, int by, size_t *n)
+{
+	struct report_line l;
+	struct report_sum *v = NULL;
+	size_t i, k, m = 0, cap = 0;
+
+	for (i = 0; i < r->nlines; i++) {
+		report_get(r, i, &l);
+		for (k = 0; k < l.ncodes; k++) {
+			if (m == cap) {
+				cap = cap ? cap * 2 : 64;
+				v = xreallocarray(v, cap, sizeof(*v));
+			}
+			v[m].key = by == SUM_BY_PATIENT ? l.patient :
+			    by == SUM_BY_PROVIDER ? l.provider : "";
+			v[m].code = l.codes[k].code;
+			v[m++].units = l.codes[k].units;
+		}
+	}
+	*n = report_sum_merge(v, m);
+	return v;
+}

@@ -278,53 +278,6 @@ rejects_sheet(struct sheet *sh, const struct report *const *reps, size_t nreps,
 		sh->ncols = 3;
 }
 
-struct total {
-	const char	*key;		/* patient or provider */
-	const char	*code;
-	long		 units;
-};
-
-static int
-cmp_total(const void *pa, const void *pb)
-{
-	const struct total *a = pa, *b = pb;
-	int c = strcmp(a->key, b->key);
-
-	return c ? c : strcmp(a->code, b->code);
-}
-
-/* Sum units per (key, code): sorted, then runs merged. */
-static struct total *
-totals(const struct report *r, int by_provider, size_t *n)
-{
-	struct report_line l;
-	struct total *t = NULL;
-	size_t i, k, m = 0, cap = 0, w;
-
-	for (i = 0; i < r->nlines; i++) {
-		report_get(r, i, &l);
-		for (k = 0; k < l.ncodes; k++) {
-			if (m == cap) {
-				cap = cap ? cap * 2 : 64;
-				t = xreallocarray(t, cap, sizeof(*t));
-			}
-			t[m].key = by_provider ? l.provider : l.patient;
-			t[m].code = l.codes[k].code;
-			t[m++].units = l.codes[k].units;
-		}
-	}
-	if (m > 1)
-		qsort(t, m, sizeof(*t), cmp_total);
-	for (i = w = 0; i < m; i++) {
-		if (w > 0 && cmp_total(&t[w - 1], &t[i]) == 0)
-			t[w - 1].units += t[i].units;
-		else
-			t[w++] = t[i];
-	}
-	*n = w;
-	return t;
-}
-
 int
 xlsx_write_report(const char *path, const struct report *r,
     const struct logrun *run, struct diag *errs)
@@ -340,7 +293,7 @@ xlsx_write_report(const char *path, const struct report *r,
 	lxw_workbook *wb;
 	lxw_format *bold, *date;
 	lxw_error err = LXW_NO_ERROR;
-	struct total *t, *pt;
+	struct report_sum *t, *pt;
 	size_t i, k, nt, npt;
 	long dropped = 0;
 	char *dir = NULL;
@@ -382,8 +335,8 @@ xlsx_write_report(const char *path, const struct report *r,
 	 */
 	open_sheet(&sh, wb, "Totals", bold, date);
 	header(&sh, tcols, 7);
-	t = totals(r, 0, &nt);
-	pt = totals(r, 1, &npt);
+	t = report_sums(r, SUM_BY_PATIENT, &nt);
+	pt = report_sums(r, SUM_BY_PROVIDER, &npt);
 	for (i = 0; i < nt || i < npt; i++, sh.row++) {
 		if (i < nt) {
 			text(&sh, 0, t[i].key);
