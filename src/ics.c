@@ -1476,7 +1476,9 @@ process(struct reader *R, struct ev *evs, size_t n)
 		if (e->nouid)
 			e->uid = "";
 		/* the scan saw the same events in the same order: its lines */
-		e->line = R->nevlines == n ? R->evlines[i] : line_of(R, e->uid);
+		if (e->line == 0)
+			e->line = R->nevlines == n ? R->evlines[i] :
+			    line_of(R, e->uid);
 		e->seq = icalcomponent_get_sequence(e->c);
 		e->cancelled = icalcomponent_get_status(e->c) ==
 		    ICAL_STATUS_CANCELLED;
@@ -1730,6 +1732,273 @@ parse_quietly(const char *text)
 	return root;
 }
 
+/*
+ * A calendar of one VCALENDAR whose events are all its own, each with at
+ * most one plain UID, is read one UID at a time: libical parses the
+ * calendar without its events (its properties and VTIMEZONEs) once, then
+ * each UID's events alone, billed and freed before the next.  Memory then
+ * holds one UID's tree, not the file's; the events, their order and what
+ * is said of them are those of the whole tree (the same grouping by UID,
+ * in the same order).  Anything else is read whole.
+ */
+struct span {
+	size_t		 at, len;	/* the VEVENT's text */
+	const char	*uid;		/* into the text; NULL: none */
+	size_t		 uidlen;
+	size_t		 ord;		/* its place in the file */
+};
+
+static int
+cmp_span(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+	size_t n = x->uidlen < y->uidlen ? x->uidlen : y->uidlen;
+	int c;
+
+	/* without a UID first, as "" sorts */
+	if ((x->uid == NULL) != (y->uid == NULL))
+		return x->uid == NULL ? -1 : 1;
+	if (x->uid != NULL) {
+		if ((c = memcmp(x->uid, y->uid, n)) != 0)
+			return c;
+		if (x->uidlen != y->uidlen)
+			return x->uidlen < y->uidlen ? -1 : 1;
+	}
+	return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+/* The VEVENTs of text, when it can be read by UID; else NULL. */
+static struct span *
+spans_of(const char *text, size_t len, size_t *nspans)
+{
+	const char *p = text, *end = text + len, *u;
+	char stack[MAX_DEPTH][16], *buf = NULL;
+	struct span *sp = NULL, *cur = NULL;
+	struct icsline cl;
+	size_t n = 0, cap = 0, bcap = 0, k;
+	int depth = 0, calendars = 0, uids = 0, ok = 1;
+
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (ok && p < end) {
+		p = icsline_next(p, end, &cl);
+		if (strcmp(cl.nl, "\r") == 0) {
+			ok = 0;		/* CR alone: read whole */
+			break;
+		}
+		k = icsline_unfold(&cl, &buf, &bcap);
+		if (k == 0) {
+			ok = depth == 0 && calendars == 1;	/* blank at the end */
+			continue;
+		}
+		if (depth == 0 && calendars > 0) {
+			ok = 0;		/* more after END:VCALENDAR */
+			break;
+		}
+		if (strncasecmp(buf, "BEGIN:", 6) == 0) {
+			if (depth >= MAX_DEPTH - 1 || k - 6 >= sizeof(stack[0]) ||
+			    (depth == 0 && strcasecmp(buf + 6, "VCALENDAR") != 0) ||
+			    (depth != 1 && strcasecmp(buf + 6, "VEVENT") == 0)) {
+				ok = 0;
+				break;
+			}
+			if (depth == 1 && strcasecmp(buf + 6, "VEVENT") == 0) {
+				if (n == cap) {
+					cap = cap ? cap * 2 : 256;
+					sp = xreallocarray(sp, cap, sizeof(*sp));
+				}
+				cur = &sp[n];
+				memset(cur, 0, sizeof(*cur));
+				cur->at = (size_t)(cl.p - text);
+				cur->ord = n++;
+				uids = 0;
+			}
+			memcpy(stack[depth++], buf + 6, k - 6 + 1);
+		} else if (strncasecmp(buf, "END:", 4) == 0) {
+			if (depth == 0 || strcasecmp(buf + 4, stack[depth - 1]) != 0) {
+				ok = 0;
+				break;
+			}
+			if (--depth == 1 && cur != NULL) {
+				cur->len = (size_t)(cl.end - text) - cur->at;
+				cur = NULL;
+			} else if (depth == 0)
+				calendars++;
+		} else if (depth == 0) {
+			ok = 0;		/* a property outside any component */
+			break;
+		} else if (depth == 2 && cur != NULL &&
+		    (strncasecmp(buf, "UID:", 4) == 0 ||
+		    strncasecmp(buf, "UID;", 4) == 0)) {
+			/* one plain UID, as libical will give it */
+			if (++uids > 1 || buf[3] == ';' || k == 4 ||
+			    strchr(buf, '\\') != NULL || isspace((unsigned char)
+			    buf[4]) || isspace((unsigned char)buf[k - 1])) {
+				ok = 0;
+				break;
+			}
+			u = cl.p + 4;
+			if (cl.lines > 1 || u + (k - 4) > end) {
+				ok = 0;		/* a folded UID: read whole */
+				break;
+			}
+			cur->uid = u;
+			cur->uidlen = k - 4;
+		}
+	}
+	free(buf);
+	if (!ok || depth != 0 || calendars != 1 || n == 0) {
+		free(sp);
+		return NULL;
+	}
+	*nspans = n;
+	return sp;
+}
+
+static void floating_zone(struct reader *, icalcomponent *);
+
+/* Bill one UID's events (the spans of v[0..n)), parsed alone. */
+static void
+read_group(struct reader *R, const char *text, const struct span *v,
+    size_t n, icalcomponent *cal)
+{
+	static const char head[] = "BEGIN:VCALENDAR\r\n", tail[] =
+	    "END:VCALENDAR\r\n";
+	struct ev *evs = NULL;
+	size_t i, len = sizeof(head) - 1 + sizeof(tail) - 1, at, nev = 0,
+	    cap = 0;
+	icalcomponent *root;
+	char *t;
+
+	for (i = 0; i < n; i++)
+		len += v[i].len;
+	t = xmalloc(len + 1);
+	memcpy(t, head, at = sizeof(head) - 1);
+	for (i = 0; i < n; i++) {
+		memcpy(t + at, text + v[i].at, v[i].len);
+		at += v[i].len;
+	}
+	memcpy(t + at, tail, sizeof(tail));
+	root = parse_quietly(t);
+	free(t);
+	if (root != NULL && icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT)
+		collect(root, &evs, &nev, &cap);
+	for (i = 0; i < nev; i++) {
+		evs[i].cal = cal;	/* its VTIMEZONEs */
+		if (nev == n)
+			evs[i].line = R->evlines[v[i].ord];
+	}
+	process(R, evs, nev);
+	if (R->o->annotate)
+		keep_unbilled(R, evs, nev);
+	for (i = 0; i < nev; i++) {
+		free(evs[i].ridwhy);
+		free(evs[i].lostwhy);
+	}
+	free(evs);
+	if (root)
+		icalcomponent_free(root);
+}
+
+/* Read text by UID; 0 when it cannot be, with nothing done or said. */
+static int
+read_by_uid(struct reader *R, const char *text, size_t len)
+{
+	struct span *sp;
+	size_t n, i, j, at, k;
+	icalcomponent *root;
+	char *skel;
+
+	if ((sp = spans_of(text, len, &n)) == NULL)
+		return 0;
+	if (n != R->nevlines) {
+		free(sp);
+		return 0;
+	}
+	/* the calendar without its events */
+	skel = xmalloc(len + 1);
+	for (i = at = k = 0; i < n; i++) {
+		memcpy(skel + k, text + at, sp[i].at - at);
+		k += sp[i].at - at;
+		at = sp[i].at + sp[i].len;
+	}
+	memcpy(skel + k, text + at, len - at);
+	skel[k + len - at] = '\0';
+	root = parse_quietly(skel);
+	free(skel);
+	if (root == NULL || icalcomponent_isa(root) != ICAL_VCALENDAR_COMPONENT ||
+	    icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT)) {
+		if (root)
+			icalcomponent_free(root);
+		free(sp);
+		return 0;
+	}
+	tame_vtimezones(R, root);
+	floating_zone(R, root);
+	if (n > 1)
+		qsort(sp, n, sizeof(*sp), cmp_span);
+	for (i = 0; i < n; i = j) {
+		/*
+		 * one UID's events; those without one together, for process()
+		 * orders them as the whole file's (each a series of its own)
+		 */
+		for (j = i + 1; j < n && (sp[i].uid == NULL ? sp[j].uid == NULL :
+		    sp[j].uid != NULL && sp[j].uidlen == sp[i].uidlen &&
+		    memcmp(sp[j].uid, sp[i].uid, sp[i].uidlen) == 0); j++)
+			;
+		read_group(R, text, sp + i, j - i, root);
+	}
+	icalcomponent_free(root);
+	free(sp);
+	return 1;
+}
+
+/* The zone of floating times: --tz, X-WR-TIMEZONE, [ics] timezone, TZ, UTC. */
+static void
+floating_zone(struct reader *R, icalcomponent *root)
+{
+	const struct icsopts *o = R->o;
+	const char *zname, *wr, *name = R->name;
+	icalcomponent *cal;
+
+	zname = o->zone;
+	if (zname == NULL) {
+		cal = icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT ? root :
+		    icalcomponent_get_first_component(root,
+		    ICAL_VCALENDAR_COMPONENT);
+		wr = NULL;
+		if (cal) {
+			icalproperty *p;
+
+			for (p = icalcomponent_get_first_property(cal,
+			    ICAL_X_PROPERTY); p; p = icalcomponent_get_next_property(
+			    cal, ICAL_X_PROPERTY))
+				if (strcasecmp(icalproperty_get_x_name(p),
+				    "X-WR-TIMEZONE") == 0)
+					wr = icalproperty_get_x(p);
+		}
+		if (wr && !zone_named(wr) && !o->quiet)
+			warnmsg("%s: X-WR-TIMEZONE '%.100s' is not a time zone; "
+			    "ignored", name, wr);
+		if (wr && zone_named(wr))
+			zname = wr;
+		else if (o->rules->ics_timezone)
+			zname = o->rules->ics_timezone;
+		else if ((zname = tz_env_name()) == NULL && getenv("TZ") &&
+		    !o->quiet)
+			warnmsg("%s: TZ names no zone of the database; floating "
+			    "times taken in UTC", name);
+	}
+	if (zname == NULL || *zname == '\0')
+		zname = "UTC";
+	R->floating_name = xstrdup(zname);
+	if ((R->floating = zone_named(zname)) == NULL) {
+		warnmsg("%s: unknown time zone '%.100s' for floating times; UTC "
+		    "taken", name, zname);
+		R->floating = icaltimezone_get_utc_timezone();
+	}
+}
+
 int
 ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
     struct icsrun *run)
@@ -1740,7 +2009,6 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 	struct ev *evs = NULL;
 	size_t n = 0, cap = 0, len = 0, bcap = 0, got;
 	char *text = NULL;
-	const char *zname, *wr;
 	size_t dropped;
 	int status = 0;
 
@@ -1800,6 +2068,13 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 		warnmsg("%s: %zu line%s longer than 64 KiB or with more than %d "
 		    "parameters left out", name, dropped, dropped == 1 ? "" : "s",
 		    MAX_PARAMETERS);
+	if (o->rules->ics_summary_pattern &&
+	    regcomp(&R.pattern, o->rules->ics_summary_pattern, REG_EXTENDED) == 0)
+		R.has_pattern = 1;
+	if (read_by_uid(&R, text, len)) {
+		root = NULL;
+		goto done;
+	}
 	root = parse_quietly(text);
 	if (root == NULL || (icalcomponent_isa(root) != ICAL_VCALENDAR_COMPONENT &&
 	    icalcomponent_isa(root) != ICAL_XROOT_COMPONENT)) {
@@ -1809,12 +2084,10 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 			icalcomponent_free(root);
 		free(text);
 		free_lines(&R);
+		if (R.has_pattern)
+			regfree(&R.pattern);
 		return -1;
 	}
-
-	if (o->rules->ics_summary_pattern &&
-	    regcomp(&R.pattern, o->rules->ics_summary_pattern, REG_EXTENDED) == 0)
-		R.has_pattern = 1;
 
 	if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
 		tame_vtimezones(&R, root);
@@ -1839,43 +2112,7 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 		}
 	}
 
-	/* floating times: --tz, X-WR-TIMEZONE, [ics] timezone, TZ, UTC */
-	zname = o->zone;
-	if (zname == NULL) {
-		cal = icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT ? root :
-		    icalcomponent_get_first_component(root,
-		    ICAL_VCALENDAR_COMPONENT);
-		wr = NULL;
-		if (cal) {
-			icalproperty *p;
-
-			for (p = icalcomponent_get_first_property(cal,
-			    ICAL_X_PROPERTY); p; p = icalcomponent_get_next_property(
-			    cal, ICAL_X_PROPERTY))
-				if (strcasecmp(icalproperty_get_x_name(p),
-				    "X-WR-TIMEZONE") == 0)
-					wr = icalproperty_get_x(p);
-		}
-		if (wr && !zone_named(wr) && !o->quiet)
-			warnmsg("%s: X-WR-TIMEZONE '%.100s' is not a time zone; "
-			    "ignored", name, wr);
-		if (wr && zone_named(wr))
-			zname = wr;
-		else if (o->rules->ics_timezone)
-			zname = o->rules->ics_timezone;
-		else if ((zname = tz_env_name()) == NULL && getenv("TZ") &&
-		    !o->quiet)
-			warnmsg("%s: TZ names no zone of the database; floating "
-			    "times taken in UTC", name);
-	}
-	if (zname == NULL || *zname == '\0')
-		zname = "UTC";
-	R.floating_name = xstrdup(zname);
-	if ((R.floating = zone_named(zname)) == NULL) {
-		warnmsg("%s: unknown time zone '%.100s' for floating times; UTC "
-		    "taken", name, zname);
-		R.floating = icaltimezone_get_utc_timezone();
-	}
+	floating_zone(&R, root);
 
 	process(&R, evs, n);
 	if (o->annotate)
@@ -1887,6 +2124,7 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 	}
 	free(evs);
 	icalcomponent_free(root);
+done:
 	free(text);
 	if (R.has_pattern)
 		regfree(&R.pattern);
