@@ -1713,12 +1713,15 @@ drop_huge_lines(char *text, size_t *len)
 static icalcomponent *
 parse_quietly(const char *text)
 {
+	static int null = -1;
 	icalcomponent *root;
-	int saved, null;
+	int saved;
 
+	/* opened once: a calendar read by UID parses thousands of times */
+	if (null < 0 && (null = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
+		null = -1;
 	fflush(stderr);
 	saved = dup(STDERR_FILENO);
-	null = open("/dev/null", O_WRONLY);
 	if (saved >= 0 && null >= 0)
 		dup2(null, STDERR_FILENO);
 	root = icalparser_parse_string(text);
@@ -1727,8 +1730,6 @@ parse_quietly(const char *text)
 		dup2(saved, STDERR_FILENO);
 	if (saved >= 0)
 		close(saved);
-	if (null >= 0)
-		close(null);
 	return root;
 }
 
