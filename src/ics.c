@@ -436,6 +436,29 @@ struct codevals {
 };
 
 /*
+ * A property's name, as icalproperty_get_property_name gives it (an X-
+ * property's own, else its kind's) but without the buffer that allocates
+ * each time: the kinds' names are looked up once each.
+ */
+static const char *
+prop_name(icalproperty *p)
+{
+	static const char *names[512];
+	static unsigned char known[512];
+	icalproperty_kind k = icalproperty_isa(p);
+
+	if (k == ICAL_X_PROPERTY)
+		return icalproperty_get_x_name(p);
+	if ((unsigned)k >= sizeof(names) / sizeof(names[0]))
+		return icalproperty_kind_to_string(k);
+	if (!known[k]) {
+		names[k] = icalproperty_kind_to_string(k);
+		known[k] = 1;
+	}
+	return names[k];
+}
+
+/*
  * The next value of the properties [ics] reads codes from, in their
  * order; NULL at the end.  Start with a zeroed struct codevals.
  */
@@ -449,9 +472,7 @@ next_code_value(struct reader *R, icalcomponent *c, struct codevals *it)
 		while ((it->p = it->p == NULL ?
 		    icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY) :
 		    icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) != NULL) {
-			pn = icalproperty_isa(it->p) == ICAL_X_PROPERTY ?
-			    icalproperty_get_x_name(it->p) :
-			    icalproperty_get_property_name(it->p);
+			pn = prop_name(it->p);
 			if (pn != NULL && strcasecmp(pn, r->ics[ICS_CODE][it->i]) == 0 &&
 			    (v = icalproperty_get_value_as_string(it->p)) != NULL)
 				return v;
@@ -549,9 +570,7 @@ property(struct reader *R, icalcomponent *c, char **names, size_t n,
 	for (i = 0; i < n; i++) {
 		for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
 		    p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
-			pn = icalproperty_isa(p) == ICAL_X_PROPERTY ?
-			    icalproperty_get_x_name(p) :
-			    icalproperty_get_property_name(p);
+			pn = prop_name(p);
 			if (pn == NULL || strcasecmp(pn, names[i]) != 0)
 				continue;
 			v = icalproperty_get_value_as_string(p);
