@@ -32,6 +32,10 @@ struct recur {
  * happens twice its first occurrence.  z NULL or UTC: as it reads.
  */
 long long		recur_instant(icaltimezone *z, struct icaltimetype t);
+/* The local date (a day number) of instant u in zone z, from offsets
+ * cached by UTC day; recur_forget() before the zones of a calendar go. */
+int			recur_local_day(icaltimezone *z, long long u);
+void			recur_forget(void);
 /* The same, *changes set when the offset changes within a day of it. */
 long long		recur_instant_ex(icaltimezone *z, struct icaltimetype t,
 			    int *changes);

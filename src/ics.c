@@ -188,9 +188,7 @@ instant_of(struct reader *R, icalproperty *p, struct icaltimetype t,
 static int
 local_day(long long t, icaltimezone *z)
 {
-	struct icaltimetype lt = icaltime_from_timet_with_zone((time_t)t, 0, z);
-
-	return date_from_ymd(lt.year, lt.month, lt.day);
+	return recur_local_day(z, t);
 }
 
 /* ---- the raw text: UIDs to line numbers --------------------------------- */
@@ -2037,6 +2035,7 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 	R.o = o;
 	R.run = run;
 	icalerror_set_errors_are_fatal(0);
+	recur_forget();		/* offsets of another file's zones */
 
 	/* the whole file: libical parses strings */
 	for (;;) {
@@ -2145,6 +2144,7 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 	free(evs);
 	icalcomponent_free(root);
 done:
+	recur_forget();		/* its zones go with it */
 	free(text);
 	if (R.has_pattern)
 		regfree(&R.pattern);

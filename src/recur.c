@@ -6,6 +6,7 @@
  * compared as libical compares it (icaltime_compare), so that the last
  * instance is the same.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include <libical/ical.h>
@@ -13,14 +14,61 @@
 #include "date.h"
 #include "recur.h"
 
-/* The UTC offset of zone z at instant u, seconds east. */
+/* The UTC offset of zone z at instant u, seconds east, from libical. */
 static long
-offset_at(icaltimezone *z, long long u)
+offset_raw(icaltimezone *z, long long u)
 {
 	struct icaltimetype t = icaltime_from_timet_with_zone((time_t)u, 0,
 	    icaltimezone_get_utc_timezone());
 
 	return icaltimezone_get_utc_offset_of_utc_time(z, &t, NULL);
+}
+
+/*
+ * Offsets by UTC day: a zone whose offset is the same at a day's first
+ * and last second keeps it all day (zones change at most once a day), so
+ * one lookup serves every instant of the day.  Zones are told apart by
+ * address: recur_forget() empties the cache before their calendar goes.
+ */
+#define OFFSET_CACHE	1024
+static struct {
+	icaltimezone	*z;
+	long long	 day;
+	long		 off;
+} offsets[OFFSET_CACHE];
+
+void
+recur_forget(void)
+{
+	memset(offsets, 0, sizeof(offsets));
+}
+
+static long
+offset_at(icaltimezone *z, long long u)
+{
+	long long day = u >= 0 ? u / 86400 : -((-u + 86399) / 86400);
+	size_t h = (size_t)(((uint64_t)(uintptr_t)z >> 4) * 31 +
+	    (uint64_t)day) % OFFSET_CACHE;
+	long a, b;
+
+	if (z != NULL && offsets[h].z == z && offsets[h].day == day)
+		return offsets[h].off;
+	a = offset_raw(z, day * 86400);
+	b = offset_raw(z, day * 86400 + 86399);
+	if (a != b || z == NULL)
+		return offset_raw(z, u);
+	offsets[h].z = z;
+	offsets[h].day = day;
+	offsets[h].off = a;
+	return a;
+}
+
+int
+recur_local_day(icaltimezone *z, long long u)
+{
+	long long l = u + offset_at(z, u);
+
+	return (int)(l >= 0 ? l / 86400 : -((-l + 86399) / 86400));
 }
 
 /*

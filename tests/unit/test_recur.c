@@ -2,7 +2,9 @@
  * recur against libical: for generated simple rules, and for every simple
  * RRULE of the corpus calendars, the day-arithmetic expansion gives the
  * instances libical's iterator gives, one for one, up to the same end.
- * Instances are compared as the reader uses them, as instants.
+ * Instances are compared as the reader uses them, as instants.  And the
+ * local dates from offsets cached by UTC day are libical's own, across
+ * daylight saving, half-hour zones and a day skipped (Samoa, 2011).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +21,7 @@
 #include <cmocka.h>
 #include <libical/ical.h>
 
+#include "date.h"
 #include "recur.h"
 
 static unsigned long long seed = 12345;
@@ -135,6 +138,38 @@ test_generated(void **state)
 	assert_true(taken > 2000);
 }
 
+static void
+test_local_day(void **state)
+{
+	static const char *const zones[] = { "America/New_York",
+	    "Europe/London", "Australia/Lord_Howe", "Asia/Kathmandu",
+	    "America/St_Johns", "Pacific/Chatham", "Pacific/Apia", NULL };
+	icaltimezone *z;
+	struct icaltimetype t;
+	long long u, from = 1262304000LL, to = 1830297600LL;	/* 2010-2028 */
+	int k, want, got, n = 0;
+
+	(void)state;
+	for (k = 0; k < 9; k++) {
+		z = k < 7 ? icaltimezone_get_builtin_timezone(zones[k]) :
+		    k == 7 ? icaltimezone_get_utc_timezone() : NULL;
+		if (k < 7)
+			assert_non_null(z);
+		recur_forget();
+		for (u = from; u < to; u += 4801) {
+			t = icaltime_from_timet_with_zone((time_t)u, 0, z);
+			want = date_from_ymd(t.year, t.month, t.day);
+			got = recur_local_day(z, u);
+			if (got != want)
+				fail_msg("%s at %lld: day %d, libical's %d",
+				    k < 7 ? zones[k] : k == 7 ? "UTC" : "no zone", u,
+				    got, want);
+			n++;
+		}
+	}
+	print_message("local days: %d instants, as libical's\n", n);
+}
+
 /* libical's parser says what it thinks of broken files on stderr. */
 static icalcomponent *
 quietly(const char *text)
@@ -243,6 +278,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_generated),
+		cmocka_unit_test(test_local_day),
 		cmocka_unit_test(test_corpus),
 	};
 
