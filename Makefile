@@ -165,7 +165,7 @@ bench: deps
 # libFuzzer harnesses (tests/fuzz), linked against the product's own
 # objects built with clang and the sanitizers; `make fuzz` runs each for
 # FUZZ_SECONDS.
-FUZZERS = fuzz_log fuzz_rules fuzz_ics fuzz_time fuzz_auth fuzz_serve
+FUZZERS = fuzz_log fuzz_rules fuzz_ics fuzz_time fuzz_auth fuzz_serve fuzz_csv
 FUZZ_SECONDS ?= 60
 FB = build/fuzz
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all

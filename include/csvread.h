@@ -3,7 +3,9 @@
  * line it starts on.  Everything about CSV syntax lives behind this small
  * interface, so a faster reader can replace this one.
  *
- * Built on libcsv, fed one physical line at a time: that is how the line
+ * Built on libcsv, fed one physical line at a time (a line that is a
+ * whole record of plain and simply quoted fields is split by a fast path
+ * that gives what libcsv gives, held to it by a differential fuzzer): that is how the line
  * numbers of records (which may span lines) are known, how a NUL byte or
  * invalid UTF-8 is caught on the record it belongs to, and how a quote
  * left open at the end of the file is told from a last line without a
@@ -45,6 +47,9 @@ struct csvread;
 struct csvread	*csvread_new(FILE *, int delim);
 /* The input is Windows-1252 text: each line is read as its UTF-8. */
 void		 csvread_set_cp1252(struct csvread *);
+/* Every line through libcsv, none through the fast path (for the
+ * differential fuzzer, tests/fuzz/fuzz_csv.c). */
+void		 csvread_libcsv_only(struct csvread *);
 /* The separator in use (once the first line is read, when sniffed). */
 int		 csvread_delim(const struct csvread *);
 /* 1 and *rec, 0 at the end, -1 on a read error (errno set). */

@@ -25,7 +25,7 @@ gather() { # dir files...
 seeds() { # name dir: gather the seed inputs of a harness
 	mkdir -p "$2"
 	case $1 in
-	fuzz_log) gather "$2" $(find "$top/tests/cli" "$top/examples" -name '*.csv') ;;
+	fuzz_log|fuzz_csv) gather "$2" $(find "$top/tests/cli" "$top/examples" -name '*.csv') ;;
 	fuzz_serve) for s in 127.0.0.1:8631 localhost:8631 "[::1]:8631" \
 	    0.0.0.0:0 10.0.0.7:8631 "[fe80::1]:8631" evil.example:8631; do
 	    printf '%s' "$s" > "$2/$(printf '%s' "$s" | cksum | cut -d' ' -f1)"
