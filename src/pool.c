@@ -684,6 +684,85 @@ cmp_billkey(const void *a, const void *b)
 	return cmp_bill(&x->e, &y->e);
 }
 
+/*
+ * cmp_billkey's order, stably, without qsort's calls: a radix sort on the
+ * date and the patient's address, 11 bits a pass, a pass skipped where
+ * every key has the same digit (most of a streamed day's), then the ties
+ * of a patient and date (a few entries) by cmp_bill, inserted.
+ */
+#define RADIX_BITS	11
+#define RADIX		(1u << RADIX_BITS)
+
+static void
+sort_billkeys(struct billkey *v, size_t n)
+{
+	struct billkey *tmp, *src = v, *dst, *sw, x;
+	size_t *count, i, j, k, m, sum, c;
+	uint64_t key, lo = UINT64_MAX, hi = 0;
+	int shift, pass, bits;
+
+	if (n < 2)
+		return;
+	tmp = xcalloc(n, sizeof(*tmp));
+	count = xcalloc(RADIX, sizeof(*count));
+	dst = tmp;
+	/* the date first (the lesser key), then the address */
+	for (pass = 0; pass < 2; pass++) {
+		lo = UINT64_MAX, hi = 0;
+		for (i = 0; i < n; i++) {
+			key = pass == 0 ? (uint64_t)(uint32_t)(src[i].date ^
+			    INT32_MIN) : (uint64_t)src[i].patient;
+			lo = key < lo ? key : lo;
+			hi = key > hi ? key : hi;
+		}
+		/* only the bits where keys differ: above the highest one that
+		 * lo and hi share (they bound every key) */
+		for (bits = 0; bits < 64 && (lo ^ hi) >> bits; bits++)
+			;
+		for (shift = 0; shift < bits; shift += RADIX_BITS) {
+			memset(count, 0, RADIX * sizeof(*count));
+			for (i = 0; i < n; i++) {
+				key = pass == 0 ? (uint64_t)(uint32_t)(src[i].date ^
+				    INT32_MIN) : (uint64_t)src[i].patient;
+				count[((key - lo) >> shift) & (RADIX - 1)]++;
+			}
+			for (i = sum = 0; i < RADIX; i++) {
+				c = count[i];
+				count[i] = sum;
+				sum += c;
+			}
+			for (i = 0; i < n; i++) {
+				key = pass == 0 ? (uint64_t)(uint32_t)(src[i].date ^
+				    INT32_MIN) : (uint64_t)src[i].patient;
+				dst[count[((key - lo) >> shift) & (RADIX - 1)]++] =
+				    src[i];
+			}
+			sw = src, src = dst, dst = sw;
+		}
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	/* ties of a patient and date: by cmp_bill, stably (a long run,
+	 * sessions of their own, by glibc's merge sort) */
+	for (i = 0; i < n; i = k) {
+		for (k = i + 1; k < n && v[k].patient == v[i].patient &&
+		    v[k].date == v[i].date; k++)
+			;
+		if (k - i > 16) {
+			qsort(v + i, k - i, sizeof(*v), cmp_billkey);
+			continue;
+		}
+		for (m = i + 1; m < k; m++) {
+			x = v[m];
+			for (j = m; j > i && cmp_bill(&v[j - 1].e, &x.e) > 0; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+	}
+	free(count);
+	free(tmp);
+}
+
 static long long
 merged(const struct entry *e)
 {
@@ -1016,7 +1095,7 @@ bill_open(struct pool *p)
 			bk[i].date = p->all[i]->date;
 			bk[i].e = p->all[i];
 		}
-		qsort(bk, n, sizeof(*bk), cmp_billkey);
+		sort_billkeys(bk, n);
 		for (i = 0; i < n; i++)
 			all[i] = bk[i].e;
 		free(bk);
