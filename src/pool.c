@@ -540,6 +540,7 @@ static void
 add_now(struct pool *p, const struct session *s, void *tag)
 {
 	const char *prov = s->provider ? s->provider : "", *kprov = NULL;
+	const char *iprov;
 	unsigned long seq = 0;
 	struct entry *e;
 
@@ -559,13 +560,14 @@ add_now(struct pool *p, const struct session *s, void *tag)
 	if (p->by_session || s->alone ||
 	    rules_aggregate(p->rules, s->payer) == AGG_SESSION)
 		seq = ++p->seq;
+	iprov = *prov ? intern(p, prov) : NULL;		/* once a row */
 	/* each rendering provider's minutes a pool (a claim line) of their own */
 	if (rules_pool_by(p->rules, s->family) == POOL_PROVIDER && *prov)
-		kprov = intern(p, prov);
+		kprov = iprov;
 	e = find(p, s, seq, kprov);
 	e->alone = s->alone;
 	if (*prov && e->prov1 == NULL)
-		e->prov1 = intern(p, prov);
+		e->prov1 = iprov;
 	if (s->modifiers && *s->modifiers)
 		add_modifiers(p, e, s->modifiers);
 	if (s->has_units) {
@@ -612,7 +614,7 @@ add_now(struct pool *p, const struct session *s, void *tag)
 	/* providers, for pairing add-ons with their primary */
 	if (*prov == '\0')
 		e->noprov = 1;
-	else if (pset_add(p, e, intern(p, prov)))
+	else if (pset_add(p, e, iprov))
 		e->nprov++;
 }
 
