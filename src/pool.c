@@ -158,6 +158,7 @@ struct pool {
 	size_t			 nd;
 	size_t			 hold_max;	/* at most so many kept */
 	int			 held;		/* pools held to the end */
+	int			 replaying;	/* add_now on kept sessions */
 };
 
 /* The key of a pool: its patient (interned), date, family, provider
@@ -230,6 +231,17 @@ intern(struct pool *p, const char *s)
 	p->strs[h & (p->strsize - 1)] = e;
 	p->nstrs++;
 	return e->s;
+}
+
+/*
+ * A session's string, interned: while kept sessions are replayed (their
+ * strings interned when they were kept), as it is, but for "" (a literal,
+ * not the pool's).
+ */
+static const char *
+intern_session(struct pool *p, const char *s)
+{
+	return p->replaying && *s ? s : intern(p, s);
 }
 
 struct pool *
@@ -342,7 +354,7 @@ find(struct pool *p, const struct session *s, unsigned long seq,
     const char *kprov)
 {
 	const char *payer = s->payer ? s->payer : "";
-	const char *pat = intern(p, s->patient);
+	const char *pat = intern_session(p, s->patient);
 	struct entry *e;
 	uint64_t h;
 	size_t j;
@@ -372,7 +384,7 @@ find(struct pool *p, const struct session *s, unsigned long seq,
 	e->patient = pat;
 	e->date = s->date;
 	e->fam = s->family;
-	e->payer = intern(p, payer);
+	e->payer = intern_session(p, payer);
 	e->kprov = kprov;
 	if (s->file && (s->file != p->file_src ||
 	    strcmp(s->file, p->file_in) != 0)) {
@@ -560,7 +572,7 @@ add_now(struct pool *p, const struct session *s, void *tag)
 	if (p->by_session || s->alone ||
 	    rules_aggregate(p->rules, s->payer) == AGG_SESSION)
 		seq = ++p->seq;
-	iprov = *prov ? intern(p, prov) : NULL;		/* once a row */
+	iprov = *prov ? intern_session(p, prov) : NULL;	/* once a row */
 	/* each rendering provider's minutes a pool (a claim line) of their own */
 	if (rules_pool_by(p->rules, s->family) == POOL_PROVIDER && *prov)
 		kprov = iprov;
@@ -1282,11 +1294,13 @@ replay(struct pool *p, int stream)
 		qsort(v, n, sizeof(*v), cmp_dsess);
 	}
 	p->stream = stream;
+	p->replaying = 1;
 	for (i = 0; i < n; i++) {
 		d = dsess_at(p, v[i]);
 		add_now(p, &d->s, d->tag);
 		d->tag = NULL;
 	}
+	p->replaying = 0;
 	free(v);
 	for (i = 0; i < (n + DCHUNK - 1) >> DCHUNK_BITS; i++)
 		free(p->dchunks[i]);
