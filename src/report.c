@@ -435,8 +435,22 @@ report_sort(struct report *r)
 		for (i = lo + 1; i < n && kp[v[i]] == kp[v[lo]] &&
 		    kd[v[i]] == kd[v[lo]]; i++)
 			;
-		if (i - lo > 1)
+		if (i - lo > 16)
 			qsort_r(v + lo, i - lo, sizeof(*v), cmp_rest, &sc);
+		else if (i - lo > 1) {
+			/* a patient-day's few lines: inserted (cmp_rest is a
+			 * total order, so any sort gives this one) */
+			size_t a, b;
+			uint32_t x;
+
+			for (a = lo + 1; a < i; a++) {
+				x = v[a];
+				for (b = a; b > lo && cmp_rest(&v[b - 1], &x, &sc) > 0;
+				    b--)
+					v[b] = v[b - 1];
+				v[b] = x;
+			}
+		}
 	}
 	free(kp);
 	free(kd);
