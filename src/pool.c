@@ -112,9 +112,21 @@ struct pslot {
 };
 
 /* A session kept for billing in date order (defer). */
+/*
+ * A session kept (defer), in fewer bytes than struct session: its strings
+ * interned, its texts for --by session in the arena (NULL otherwise), the
+ * flags in bytes.  replay() makes a struct session of it again.
+ */
 struct dsess {
-	struct session	 s;
-	void		*tag;
+	const char			*patient, *payer, *provider, *file;
+	const char			*modifiers, *units_code;
+	const struct rules_family	*family;
+	void				*tag;
+	long long			 start, end;
+	long				 seconds, line, units;
+	const char			**texts;	/* source, start, end */
+	int				 date, notes;
+	unsigned char			 timed, alone, has_units;
 };
 
 /* Sessions kept at most (about 150 bytes each, 150 MiB) before pools
@@ -526,16 +538,31 @@ defer(struct pool *p, const struct session *s, void *tag)
 	}
 	d = &p->dchunks[p->nd >> DCHUNK_BITS][p->nd & (DCHUNK - 1)];
 	p->nd++;
-	d->s = *s;
-	d->s.patient = keep_str(p, s->patient);
-	d->s.payer = keep_str(p, s->payer);
-	d->s.provider = keep_str(p, s->provider);
-	d->s.file = keep_str(p, s->file);
-	d->s.modifiers = keep_str(p, s->modifiers);
+	d->patient = keep_str(p, s->patient);
+	d->payer = keep_str(p, s->payer);
+	d->provider = keep_str(p, s->provider);
+	d->file = keep_str(p, s->file);
+	d->modifiers = keep_str(p, s->modifiers);
+	d->units_code = s->units_code;
+	d->family = s->family;
+	d->start = s->start;
+	d->end = s->end;
+	d->seconds = s->seconds;
+	d->line = s->line;
+	d->units = s->units;
+	d->date = s->date;
+	d->notes = s->notes;
+	d->timed = s->timed != 0;
+	d->alone = s->alone != 0;
+	d->has_units = s->has_units != 0;
 	/* the texts of a session's own line, only for --by session */
-	d->s.source = p->by_session ? keep_text(p, s->source) : NULL;
-	d->s.start_text = p->by_session ? keep_text(p, s->start_text) : NULL;
-	d->s.end_text = p->by_session ? keep_text(p, s->end_text) : NULL;
+	d->texts = NULL;
+	if (p->by_session) {
+		d->texts = arena(p, 3 * sizeof(*d->texts));
+		d->texts[0] = keep_text(p, s->source);
+		d->texts[1] = keep_text(p, s->start_text);
+		d->texts[2] = keep_text(p, s->end_text);
+	}
 	d->tag = tag;
 }
 
@@ -1241,7 +1268,7 @@ by_date(const struct pool *p, uint32_t *v)
 	size_t i, *at, range;
 
 	for (i = 0; i < p->nd; i++) {
-		d = dsess_at(p, i)->s.date;
+		d = dsess_at(p, i)->date;
 		if (d < dmin)
 			dmin = d;
 		if (d > dmax)
@@ -1252,11 +1279,11 @@ by_date(const struct pool *p, uint32_t *v)
 		return -1;
 	at = xcalloc(range + 1, sizeof(*at));
 	for (i = 0; i < p->nd; i++)
-		at[dsess_at(p, i)->s.date - dmin + 1]++;
+		at[dsess_at(p, i)->date - dmin + 1]++;
 	for (i = 1; i <= range; i++)
 		at[i] += at[i - 1];
 	for (i = 0; i < p->nd; i++)
-		v[at[dsess_at(p, i)->s.date - dmin]++] = (uint32_t)i;
+		v[at[dsess_at(p, i)->date - dmin]++] = (uint32_t)i;
 	free(at);
 	return 0;
 }
@@ -1267,8 +1294,8 @@ static int
 cmp_dsess(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	int dx = dsess_at(sort_pool, x)->s.date;
-	int dy = dsess_at(sort_pool, y)->s.date;
+	int dx = dsess_at(sort_pool, x)->date;
+	int dy = dsess_at(sort_pool, y)->date;
 
 	if (dx != dy)
 		return dx < dy ? -1 : 1;
@@ -1285,6 +1312,7 @@ replay(struct pool *p, int stream)
 	uint32_t *v;
 	size_t i, n = p->nd;
 	struct dsess *d;
+	struct session s;
 
 	v = xcalloc(n ? n : 1, sizeof(*v));
 	if (by_date(p, v) != 0) {
@@ -1297,7 +1325,30 @@ replay(struct pool *p, int stream)
 	p->replaying = 1;
 	for (i = 0; i < n; i++) {
 		d = dsess_at(p, v[i]);
-		add_now(p, &d->s, d->tag);
+		memset(&s, 0, sizeof(s));
+		s.patient = d->patient;
+		s.payer = d->payer;
+		s.provider = d->provider;
+		s.file = d->file;
+		s.modifiers = d->modifiers;
+		s.units_code = d->units_code;
+		s.family = d->family;
+		s.start = d->start;
+		s.end = d->end;
+		s.seconds = d->seconds;
+		s.line = d->line;
+		s.units = d->units;
+		s.date = d->date;
+		s.notes = d->notes;
+		s.timed = d->timed;
+		s.alone = d->alone;
+		s.has_units = d->has_units;
+		if (d->texts) {
+			s.source = d->texts[0];
+			s.start_text = d->texts[1];
+			s.end_text = d->texts[2];
+		}
+		add_now(p, &s, d->tag);
 		d->tag = NULL;
 	}
 	p->replaying = 0;
