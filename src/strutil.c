@@ -252,8 +252,19 @@ str_hash_from(uint64_t h, const void *v, size_t n)
 		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
 		h ^= h >> 29;
 	}
-	w = 0;
-	memcpy(&w, p, n);
+	/* the last 0-7 bytes, in fixed-size loads (no memcpy call) */
+	if (n >= 4) {
+		uint32_t a, b;
+
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		w = (uint64_t)a | (uint64_t)b << 32;
+	} else if (n > 0)
+		w = (uint64_t)(unsigned char)p[0] |
+		    (uint64_t)(unsigned char)p[n / 2] << 8 |
+		    (uint64_t)(unsigned char)p[n - 1] << 16;
+	else
+		w = 0;
 	h = (h ^ w ^ ((uint64_t)n << 56)) * 0x9e3779b97f4a7c15ULL;
 	return h ^ (h >> 29);
 }
