@@ -63,6 +63,7 @@ struct entry {
 	struct units_result		 billed;
 	int				 done;	/* billed (streaming: kept for
 						   the next day's midnight check) */
+	struct entry			*nextfree;	/* on p->freeents */
 };
 
 /* An add-on rejected at billing, told to the reader at the end, in the
@@ -171,6 +172,7 @@ struct pool {
 	size_t			 hold_max;	/* at most so many kept */
 	int			 held;		/* pools held to the end */
 	int			 replaying;	/* add_now on kept sessions */
+	struct entry		*freeents;	/* let go, to be used again */
 };
 
 /* The key of a pool: its patient (interned), date, family, provider
@@ -361,6 +363,8 @@ interned(const struct pool *p, const char *s)
 	return NULL;
 }
 
+static struct entry *new_entry(struct pool *);
+
 static struct entry *
 find(struct pool *p, const struct session *s, unsigned long seq,
     const char *kprov)
@@ -392,7 +396,7 @@ find(struct pool *p, const struct session *s, unsigned long seq,
 		    j = (j + 1) & (p->tabsize - 1))
 			;
 	}
-	e = xcalloc(1, sizeof(*e));
+	e = new_entry(p);
 	e->patient = pat;
 	e->date = s->date;
 	e->fam = s->family;
@@ -1205,12 +1209,33 @@ bill_open(struct pool *p)
 	free(all);
 }
 
+/*
+ * Entries come and go a day at a time: one let go is kept, with its
+ * intervals' array, for the next pool, instead of a free and a malloc.
+ */
+static struct entry *
+new_entry(struct pool *p)
+{
+	struct entry *e = p->freeents;
+	struct ival *iv;
+	size_t cap;
+
+	if (e == NULL)
+		return xcalloc(1, sizeof(*e));
+	p->freeents = e->nextfree;
+	iv = e->iv;
+	cap = e->capiv;
+	memset(e, 0, sizeof(*e));
+	e->iv = iv;
+	e->capiv = cap;
+	return e;
+}
+
 static void
 free_entry(struct pool *p, struct entry *e)
 {
 	size_t j;
 
-	free(e->iv);
 	free(e->xu);
 	for (j = 0; j < e->nadds; j++) {
 		free(e->adds[j].provider);
@@ -1221,7 +1246,8 @@ free_entry(struct pool *p, struct entry *e)
 	free(e->start_text);
 	free(e->end_text);
 	free(e->source);
-	free(e);
+	e->nextfree = p->freeents;
+	p->freeents = e;
 }
 
 /*
@@ -1429,12 +1455,18 @@ void
 pool_free(struct pool *p)
 {
 	struct block *b;
+	struct entry *e;
 	size_t i;
 
 	if (p == NULL)
 		return;
 	for (i = 0; i < p->n; i++)
 		free_entry(p, p->all[i]);
+	while ((e = p->freeents) != NULL) {
+		p->freeents = e->nextfree;
+		free(e->iv);
+		free(e);
+	}
 	for (i = 0; i < p->npend; i++) {
 		if (p->pend[i].tag)
 			p->tag_free(p->pend[i].tag);
