@@ -128,7 +128,7 @@ append(FILE *fp, const struct icsline *cl, size_t at, const char *a,
 	char *t;
 
 	while (p < cl->end && seen < at) {
-		if ((k = icsline_nl(p, cl->end)) > 0) {
+		if ((k = icsline_nl(p, cl->end, cl->cr)) > 0) {
 			p += k;
 			bol = p;
 			if (p < cl->end && (*p == ' ' || *p == '\t'))
@@ -245,7 +245,7 @@ put_ours(FILE *fp, const char *desc, const char *units, const char *nl)
 
 /* What the VEVENT from p holds at its own level (not in its VALARMs). */
 static void
-look_ahead(const char *p, const char *end, int *desc, int *units)
+look_ahead(const char *p, const char *end, int cr, int *desc, int *units)
 {
 	struct icsline cl;
 	char *u = NULL;
@@ -254,7 +254,7 @@ look_ahead(const char *p, const char *end, int *desc, int *units)
 
 	*desc = *units = 0;
 	while (p < end) {
-		p = icsline_next(p, end, &cl);
+		p = icsline_next(p, end, cr, &cl);
 		icsline_unfold(&cl, &u, &cap);
 		if (strncasecmp(u, "BEGIN:", 6) == 0)
 			depth++;
@@ -280,23 +280,24 @@ annotate_write(const char *text, size_t len, const struct icsrun *run,
 	struct icsline cl;
 	long line = 1;
 	int depth = 0, evdepth = -1, described = 0, written = 0, has_desc = 0,
-	    has_units = 0, stale = 0;
+	    has_units = 0, stale = 0, cr;
 	size_t done = 0, k, cap = 0;
 	const struct ics_billed **byline;
 
+	cr = icsline_cr_only(text, len);
 	/* the events billed, by the line each begins on */
 	byline = xcalloc(run->nbilled + 1, sizeof(*byline));
 	for (k = 0; k < run->nbilled; k++)
 		byline[k] = &run->billed[k];
 	qsort(byline, run->nbilled, sizeof(*byline), by_line);
 	for (; p < end; line += cl.lines, p = next) {
-		next = icsline_next(p, end, &cl);
+		next = icsline_next(p, end, cr, &cl);
 		icsline_unfold(&cl, &u, &cap);
 		if (strncasecmp(u, "BEGIN:", 6) == 0) {
 			if (evdepth < 0 && depth <= 1 &&
 			    strcasecmp(u + 6, "VEVENT") == 0 &&
 			    (b = billed_at(byline, run->nbilled, line)) != NULL) {
-				look_ahead(p, end, &has_desc, &has_units);
+				look_ahead(p, end, cr, &has_desc, &has_units);
 				/* bills nothing now: undo ours, if it is ours */
 				stale = b->family == NULL;
 				if (!stale || has_units) {

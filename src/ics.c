@@ -219,13 +219,14 @@ scan_lines(struct reader *R, const char *text)
 {
 	const char *p = text, *end = text + strlen(text), *s;
 	char parent[MAX_DEPTH][16], *buf = NULL;
+	int cr = icsline_cr_only(text, (size_t)(end - text));
 	struct icsline cl;
 	long line = 1, begin = 0;
 	size_t cap = 0, bcap = 0, n;
 	int depth = 0;
 
 	for (; p < end; line += cl.lines) {
-		p = icsline_next(p, end, &cl);
+		p = icsline_next(p, end, cr, &cl);
 		if (cl.lines == 1) {		/* not folded: as it stands */
 			s = cl.p;
 			n = (size_t)(cl.eol - cl.p);
@@ -1799,11 +1800,7 @@ spans_of(const char *text, size_t len, size_t *nspans)
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
 	while (ok && p < end) {
-		p = icsline_next(p, end, &cl);
-		if (strcmp(cl.nl, "\r") == 0) {
-			ok = 0;		/* CR alone: read whole */
-			break;
-		}
+		p = icsline_next(p, end, 0, &cl);
 		k = icsline_unfold(&cl, &buf, &bcap);
 		if (k == 0) {
 			ok = depth == 0 && calendars == 1;	/* blank at the end */
@@ -1927,7 +1924,8 @@ read_by_uid(struct reader *R, const char *text, size_t len)
 	icalcomponent *root;
 	char *skel;
 
-	if ((sp = spans_of(text, len, &n)) == NULL)
+	/* CR line ends: read whole */
+	if (icsline_cr_only(text, len) || (sp = spans_of(text, len, &n)) == NULL)
 		return 0;
 	if (n != R->nevlines) {
 		free(sp);

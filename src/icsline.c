@@ -1,5 +1,8 @@
 /*
- * icsline: content lines of an iCalendar text, with CRLF, LF or CR ends.
+ * icsline: content lines of an iCalendar text.  Lines end in LF (a CR
+ * before it is part of the end), as libical reads them, so that a CR alone
+ * inside a line is text, as it is to libical; only a text without any LF
+ * (an old Mac export) has lines ending in a lone CR.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -7,40 +10,52 @@
 #include "icsline.h"
 #include "strutil.h"
 
+int
+icsline_cr_only(const char *text, size_t len)
+{
+	return memchr(text, '\n', len) == NULL &&
+	    memchr(text, '\r', len) != NULL;
+}
+
 size_t
-icsline_nl(const char *q, const char *end)
+icsline_nl(const char *q, const char *end, int cr)
 {
 	if (q >= end)
 		return 0;
-	if (*q == '\r')
-		return q + 1 < end && q[1] == '\n' ? 2 : 1;
-	return *q == '\n';
+	if (cr)
+		return *q == '\r';
+	if (*q == '\n')
+		return 1;
+	return *q == '\r' && q + 1 < end && q[1] == '\n' ? 2 : 0;
 }
 
 const char *
-icsline_next(const char *p, const char *end, struct icsline *cl)
+icsline_next(const char *p, const char *end, int cr, struct icsline *cl)
 {
-	const char *q = p;
-	size_t k;
+	const char *q = p, *e;
 	int first = 1;
 
 	cl->p = p;
+	cl->cr = cr;
 	cl->lines = 0;
 	cl->eol = end;
 	cl->nl = "";
 	for (;;) {
-		while (q < end && *q != '\n' && *q != '\r')
-			q++;
-		k = icsline_nl(q, end);
+		e = memchr(q, cr ? '\r' : '\n', (size_t)(end - q));
+		if (e == NULL)
+			e = end;
 		if (first) {
-			cl->eol = q;
-			cl->nl = k == 2 ? "\r\n" : k == 0 ? "" :
-			    *q == '\r' ? "\r" : "\n";
+			cl->eol = e;
+			cl->nl = e == end ? "" : cr ? "\r" : "\n";
+			if (!cr && e < end && e > p && e[-1] == '\r') {
+				cl->eol = e - 1;
+				cl->nl = "\r\n";
+			}
 			first = 0;
 		}
 		cl->lines++;
-		q += k;
-		if (k > 0 && q < end && (*q == ' ' || *q == '\t'))
+		q = e < end ? e + 1 : end;
+		if (e < end && q < end && (*q == ' ' || *q == '\t'))
 			continue;	/* a folded line goes on */
 		break;
 	}
@@ -62,7 +77,7 @@ icsline_unfold(const struct icsline *cl, char **buf, size_t *cap)
 	}
 	o = *buf;
 	while (p < cl->end) {
-		if ((k = icsline_nl(p, cl->end)) > 0) {
+		if ((k = icsline_nl(p, cl->end, cl->cr)) > 0) {
 			p += k;
 			if (p < cl->end && (*p == ' ' || *p == '\t'))
 				p++;
