@@ -84,6 +84,9 @@ void	ics_late_reject(void *run, void *tag, const char *reason, long seconds);
 /* --occurrences: uid,start,minutes,code,patient sorted by start, uid. */
 void	ics_write_occurrences(struct icsrun *, enum format, FILE *);
 void	icsrun_free(struct icsrun *);
+/* Read every calendar whole, never one UID at a time (for the fuzzer that
+ * holds the two to the same result, tests/fuzz/fuzz_ics.c). */
+void	ics_read_whole(int on);
 /* Does text (a file's first bytes, NUL-terminated) start as a calendar:
  * BEGIN:VCALENDAR or a bare BEGIN:VEVENT, after a BOM and blanks? */
 int	ics_sniff(const char *text);

@@ -60,6 +60,8 @@ struct ev {
 	int		 riddate;	/* its RECURRENCE-ID is a DATE */
 	long		 line;		/* its BEGIN:VEVENT */
 	size_t		 billed_ix;	/* --annotate: 1 + its run->billed */
+	int		 nlost;		/* properties libical could not parse,
+					   left out (not refused for them) */
 };
 
 struct reader {
@@ -1306,10 +1308,8 @@ lost_properties(struct reader *R, struct ev *e)
 			    "more than %d parameters, and was not read", name,
 			    MAX_PARAMETERS);
 	}
-	if (why == NULL && n > 0 && !R->o->quiet)
-		warnmsg("%s:%ld: event %.80s: %d propert%s libical could not "
-		    "parse left out", R->name, e->line, *e->uid ? e->uid :
-		    "(no UID)", n, n == 1 ? "y" : "ies");
+	/* said with the event's UID's other messages (process) */
+	e->nlost = why == NULL ? n : 0;
 	return why;
 }
 
@@ -1544,6 +1544,17 @@ process(struct reader *R, struct ev *evs, size_t n)
 			;
 		if (evs[i].nouid)
 			R->run->nouid++;
+		/*
+		 * What libical could not parse, said first of each UID's
+		 * messages: so a calendar read one UID at a time says it in
+		 * the same order as one read whole.
+		 */
+		for (k = i; k < j && !R->o->quiet; k++)
+			if (evs[k].nlost > 0)
+				warnmsg("%s:%ld: event %.80s: %d propert%s libical "
+				    "could not parse left out", R->name, evs[k].line,
+				    *evs[k].uid ? evs[k].uid : "(no UID)",
+				    evs[k].nlost, evs[k].nlost == 1 ? "y" : "ies");
 		/*
 		 * An override whose RECURRENCE-ID names no occurrence (an unknown
 		 * TZID, a DATE on a timed series, THISANDFUTURE) replaces nothing:
@@ -1915,6 +1926,14 @@ read_group(struct reader *R, const char *text, const struct span *v,
 		icalcomponent_free(root);
 }
 
+static int whole_only;		/* ics_read_whole: never by UID */
+
+void
+ics_read_whole(int on)
+{
+	whole_only = on;
+}
+
 /* Read text by UID; 0 when it cannot be, with nothing done or said. */
 static int
 read_by_uid(struct reader *R, const char *text, size_t len)
@@ -1923,6 +1942,9 @@ read_by_uid(struct reader *R, const char *text, size_t len)
 	size_t n, i, j, at, k;
 	icalcomponent *root;
 	char *skel;
+
+	if (whole_only)
+		return 0;
 
 	/* CR line ends: read whole */
 	if (icsline_cr_only(text, len) || (sp = spans_of(text, len, &n)) == NULL)
