@@ -33,7 +33,8 @@ struct recur {
  */
 long long		recur_instant(icaltimezone *z, struct icaltimetype t);
 /* The local date (a day number) of instant u in zone z, from offsets
- * cached by UTC day; recur_forget() before the zones of a calendar go. */
+ * cached by UTC day; recur_forget() once a calendar's zones are freed,
+ * before anything else is looked up. */
 int			recur_local_day(icaltimezone *z, long long u);
 void			recur_forget(void);
 /* The same, *changes set when the offset changes within a day of it. */

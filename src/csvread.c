@@ -423,11 +423,9 @@ fast_line(struct csvread *r, const char *s, size_t n)
 				;
 			if (p < end && *p != delim)
 				goto slow;
-			if (!esc)
-				on_field((void *)(uintptr_t)b, (size_t)(q - b), r);
-			else {
-				/* room for it, then the quotes undone in place */
-				on_field((void *)(uintptr_t)b, (size_t)(q - b), r);
+			on_field((void *)(uintptr_t)b, (size_t)(q - b), r);
+			if (esc) {
+				/* the doubled quotes undone in the copy */
 				o = r->buf + r->off[r->nf - 1];
 				for (k = 0, t = b; t < q; t++) {
 					o[k++] = *t;

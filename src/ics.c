@@ -1001,12 +1001,10 @@ keep_copy(struct reader *R, struct ev *copy, const struct ev *of)
 
 	if (of->billed_ix == 0 || copy->line == 0 || copy->line == of->line)
 		return;
-	b = new_billed(R->run, copy->line);
-	b->family = R->run->billed[ix].family;
-	b->seconds = R->run->billed[ix].seconds;
-	b->date = R->run->billed[ix].date;
-	b->payer = R->run->billed[ix].payer ?
-	    xstrdup(R->run->billed[ix].payer) : NULL;
+	b = new_billed(R->run, copy->line);	/* may move run->billed */
+	*b = R->run->billed[ix];
+	b->line = copy->line;
+	b->payer = b->payer ? xstrdup(b->payer) : NULL;
 	copy->billed_ix = R->run->nbilled;
 }
 
@@ -1678,6 +1676,22 @@ process(struct reader *R, struct ev *evs, size_t n)
 		R->run->events[evs[i].fate]++;
 }
 
+/* Bill the events read (the whole file's, or one UID's), then let them go. */
+static void
+bill_events(struct reader *R, struct ev *evs, size_t n)
+{
+	size_t i;
+
+	process(R, evs, n);
+	if (R->o->annotate)
+		keep_unbilled(R, evs, n);
+	for (i = 0; i < n; i++) {
+		free(evs[i].ridwhy);
+		free(evs[i].lostwhy);
+	}
+	free(evs);
+}
+
 /*
  * libical 3.0 can take seconds and gigabytes on one huge content line (a
  * fuzzer's finds: a 300 KB line of parameters and commas).  Lines longer
@@ -1801,7 +1815,7 @@ cmp_span(const void *a, const void *b)
 static struct span *
 spans_of(const char *text, size_t len, size_t *nspans)
 {
-	const char *p = text, *end = text + len, *u;
+	const char *p = text, *end = text + len;
 	char stack[MAX_DEPTH][16], *buf = NULL;
 	struct span *sp = NULL, *cur = NULL;
 	struct icsline cl;
@@ -1863,12 +1877,11 @@ spans_of(const char *text, size_t len, size_t *nspans)
 				ok = 0;
 				break;
 			}
-			u = cl.p + 4;
-			if (cl.lines > 1 || u + (k - 4) > end) {
+			if (cl.lines > 1) {
 				ok = 0;		/* a folded UID: read whole */
 				break;
 			}
-			cur->uid = u;
+			cur->uid = cl.p + 4;	/* as it stands in the text */
 			cur->uidlen = k - 4;
 		}
 	}
@@ -1914,14 +1927,7 @@ read_group(struct reader *R, const char *text, const struct span *v,
 		if (nev == n)
 			evs[i].line = R->evlines[v[i].ord];
 	}
-	process(R, evs, nev);
-	if (R->o->annotate)
-		keep_unbilled(R, evs, nev);
-	for (i = 0; i < nev; i++) {
-		free(evs[i].ridwhy);
-		free(evs[i].lostwhy);
-	}
-	free(evs);
+	bill_events(R, evs, nev);
 	if (root)
 		icalcomponent_free(root);
 }
@@ -2055,7 +2061,6 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 	R.o = o;
 	R.run = run;
 	icalerror_set_errors_are_fatal(0);
-	recur_forget();		/* offsets of another file's zones */
 
 	/* the whole file: libical parses strings */
 	for (;;) {
@@ -2153,15 +2158,7 @@ ics_read_file(const char *name, FILE *fp, const struct icsopts *o,
 
 	floating_zone(&R, root);
 
-	process(&R, evs, n);
-	if (o->annotate)
-		keep_unbilled(&R, evs, n);
-
-	for (size_t i = 0; i < n; i++) {
-		free(evs[i].ridwhy);
-		free(evs[i].lostwhy);
-	}
-	free(evs);
+	bill_events(&R, evs, n);
 	icalcomponent_free(root);
 done:
 	recur_forget();		/* its zones go with it */

@@ -97,32 +97,26 @@ resolve(const char *path)
 	return NULL;
 }
 
-static int open_as(struct outfile *, const char *, int, struct diag *);
+static int open_as(struct outfile *, const char *, const char *,
+    struct diag *);
 
 int
 outfile_open(struct outfile *o, const char *path, struct diag *errs)
 {
-	return open_as(o, path, 0, errs);
+	return open_as(o, path, NULL, errs);
 }
 
 int
 outfile_open_regular(struct outfile *o, const char *path, const char *what,
     struct diag *errs)
 {
-	struct stat st;
-
-	/* refused before a FIFO's open could wait for a reader */
-	if (path != NULL && strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
-	    !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-		memset(o, 0, sizeof(*o));
-		diag_add(errs, "%s: %s to a regular file", path, what);
-		return -1;
-	}
-	return open_as(o, path, 1, errs);
+	return open_as(o, path, what, errs);
 }
 
+/* regular: NULL, or what says that it writes only to a regular file. */
 static int
-open_as(struct outfile *o, const char *path, int regular, struct diag *errs)
+open_as(struct outfile *o, const char *path, const char *regular,
+    struct diag *errs)
 {
 	const char *slash;
 	struct stat st;
@@ -144,8 +138,9 @@ open_as(struct outfile *o, const char *path, int regular, struct diag *errs)
 		diag_add(errs, "%s: %s", path, strerror(EISDIR));
 		goto fail;
 	}
-	if (exists && !S_ISREG(st.st_mode) && regular) {
-		diag_add(errs, "%s: not a regular file", path);
+	if (exists && !S_ISREG(st.st_mode) && regular != NULL) {
+		/* refused before a FIFO's open could wait for a reader */
+		diag_add(errs, "%s: %s to a regular file", path, regular);
 		goto fail;
 	}
 	if (exists && !S_ISREG(st.st_mode)) {

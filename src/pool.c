@@ -738,12 +738,20 @@ cmp_billkey(const void *a, const void *b)
 #define RADIX_BITS	11
 #define RADIX		(1u << RADIX_BITS)
 
+/* Pass 0's key, the date (as unsigned, in order); pass 1's, the patient. */
+static uint64_t
+billkey_key(const struct billkey *k, int pass)
+{
+	return pass == 0 ? (uint64_t)(uint32_t)(k->date ^ INT32_MIN) :
+	    (uint64_t)k->patient;
+}
+
 static void
 sort_billkeys(struct billkey *v, size_t n)
 {
 	struct billkey *tmp, *src = v, *dst, *sw, x;
 	size_t *count, i, j, k, m, sum, c;
-	uint64_t key, lo = UINT64_MAX, hi = 0;
+	uint64_t key, lo, hi;
 	int shift, pass, bits;
 
 	if (n < 2)
@@ -753,10 +761,10 @@ sort_billkeys(struct billkey *v, size_t n)
 	dst = tmp;
 	/* the date first (the lesser key), then the address */
 	for (pass = 0; pass < 2; pass++) {
-		lo = UINT64_MAX, hi = 0;
+		lo = UINT64_MAX;
+		hi = 0;
 		for (i = 0; i < n; i++) {
-			key = pass == 0 ? (uint64_t)(uint32_t)(src[i].date ^
-			    INT32_MIN) : (uint64_t)src[i].patient;
+			key = billkey_key(&src[i], pass);
 			lo = key < lo ? key : lo;
 			hi = key > hi ? key : hi;
 		}
@@ -767,8 +775,7 @@ sort_billkeys(struct billkey *v, size_t n)
 		for (shift = 0; shift < bits; shift += RADIX_BITS) {
 			memset(count, 0, RADIX * sizeof(*count));
 			for (i = 0; i < n; i++) {
-				key = pass == 0 ? (uint64_t)(uint32_t)(src[i].date ^
-				    INT32_MIN) : (uint64_t)src[i].patient;
+				key = billkey_key(&src[i], pass);
 				count[((key - lo) >> shift) & (RADIX - 1)]++;
 			}
 			for (i = sum = 0; i < RADIX; i++) {
@@ -777,8 +784,7 @@ sort_billkeys(struct billkey *v, size_t n)
 				sum += c;
 			}
 			for (i = 0; i < n; i++) {
-				key = pass == 0 ? (uint64_t)(uint32_t)(src[i].date ^
-				    INT32_MIN) : (uint64_t)src[i].patient;
+				key = billkey_key(&src[i], pass);
 				dst[count[((key - lo) >> shift) & (RADIX - 1)]++] =
 				    src[i];
 			}

@@ -28,7 +28,7 @@ offset_raw(icaltimezone *z, long long u)
  * Offsets by UTC day: a zone whose offset is the same at a day's first
  * and last second keeps it all day (zones change at most once a day), so
  * one lookup serves every instant of the day.  Zones are told apart by
- * address: recur_forget() empties the cache before their calendar goes.
+ * address: recur_forget() empties the cache once their calendar is gone.
  */
 #define OFFSET_CACHE	1024
 static struct {
@@ -51,11 +51,13 @@ offset_at(icaltimezone *z, long long u)
 	    (uint64_t)day) % OFFSET_CACHE;
 	long a, b;
 
-	if (z != NULL && offsets[h].z == z && offsets[h].day == day)
+	if (z == NULL)
+		return offset_raw(z, u);
+	if (offsets[h].z == z && offsets[h].day == day)
 		return offsets[h].off;
 	a = offset_raw(z, day * 86400);
 	b = offset_raw(z, day * 86400 + 86399);
-	if (a != b || z == NULL)
+	if (a != b)
 		return offset_raw(z, u);
 	offsets[h].z = z;
 	offsets[h].day = day;
