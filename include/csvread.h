@@ -50,12 +50,19 @@ void		 csvread_set_cp1252(struct csvread *);
 /* Every line through libcsv, none through the fast path (for the
  * differential fuzzer, tests/fuzz/fuzz_csv.c). */
 void		 csvread_libcsv_only(struct csvread *);
+/*
+ * Read ahead: from the first csvread_next, a thread of its own reads and
+ * splits the input, a batch of records ahead of the caller (set before
+ * reading; should no thread start, reading goes on without one).  The
+ * records and the calls are the same; the input is not the caller's until
+ * csvread_free.  batch: records a batch, 0 for the default (2048; fewer
+ * for the fuzzer, to cross batches often).
+ */
+void		 csvread_ahead(struct csvread *, size_t batch);
 /* The separator in use (once the first line is read, when sniffed). */
 int		 csvread_delim(const struct csvread *);
 /* 1 and *rec, 0 at the end, -1 on a read error (errno set). */
 int		 csvread_next(struct csvread *, const struct csvrec **rec);
-/* Bytes read so far. */
-size_t		 csvread_bytes(const struct csvread *);
 void		 csvread_free(struct csvread *);
 /* Does a field of the record hold the word "total" (Total, TOTALS:,
  * Grand Total): a report's footer, for the readers of logs and

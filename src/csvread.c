@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,41 @@ struct pending {
 
 #define BLOCK	(64 * 1024)
 
+/*
+ * Reading ahead (csvread_ahead): a thread of its own reads and splits the
+ * input into batches of records while the caller works on the batch before.
+ * Three batches go round: one filled, one ready, one being read.
+ */
+#define AHEAD_RECS	2048
+#define AHEAD_N		3
+
+struct batch {
+	char		*buf;
+	size_t		 bcap;
+	size_t		*off, *flen;
+	size_t		 capf;
+	struct pending	*recs;
+	size_t		 nrecs, caprecs;
+	int		 full;		/* filled, not yet read through */
+	int		 end;		/* the input ends after these */
+	int		 err;		/* and then: 0, or a read error's errno */
+	int		 delim;
+};
+
+static void	stop_ahead(struct csvread *);
+
+struct ahead {
+	pthread_t	 th;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	struct batch	 b[AHEAD_N];
+	int		 stop;		/* the reader is freed: end early */
+	size_t		 fill;		/* the batch the thread fills next */
+	size_t		 cur;		/* the batch the caller reads */
+	int		 holding;	/* it holds b[cur], read up to head */
+	size_t		 head;
+};
+
 struct csvread {
 	FILE			*fp;
 	struct csv_parser	 p;
@@ -31,7 +67,6 @@ struct csvread {
 	size_t			 inlen, inpos, incap;
 	int			 ineof;
 	long			 lineno;
-	size_t			 bytes;
 	int			 eof, first;
 	int			 delim;		/* 0: sniff from the first line */
 	int			 cp1252;	/* Windows-1252 text, read as UTF-8 */
@@ -54,6 +89,10 @@ struct csvread {
 
 	struct csvrec		 out;
 	size_t			 capout;
+
+	int			 want_ahead;	/* csvread_ahead, not started */
+	size_t			 batch;		/* records a batch */
+	struct ahead		*ahead;		/* the thread, once started */
 };
 
 static void
@@ -218,7 +257,12 @@ from_cp1252(struct csvread *r, const char *s, size_t n)
 int
 csvread_delim(const struct csvread *r)
 {
-	return r->delim ? r->delim : ',';
+	int d = r->delim;
+
+	if (r->ahead != NULL)	/* the thread's, as of the records read */
+		d = r->ahead->holding ? r->ahead->b[r->ahead->cur].delim : 0;
+
+	return d ? d : ',';
 }
 
 void
@@ -226,6 +270,8 @@ csvread_free(struct csvread *r)
 {
 	if (r == NULL)
 		return;
+	if (r->ahead != NULL)
+		stop_ahead(r);
 	csv_free(&r->p);
 	free(r->in);
 	free(r->conv);
@@ -238,11 +284,6 @@ csvread_free(struct csvread *r)
 	free(r);
 }
 
-size_t
-csvread_bytes(const struct csvread *r)
-{
-	return r->bytes;
-}
 
 /* 1 when s[0..n) is UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
 static int
@@ -353,7 +394,6 @@ next_line(struct csvread *r, char **line, int *toolong)
 						break;
 					}
 					r->inlen = fread(r->in, 1, r->incap, r->fp);
-					r->bytes += r->inlen;
 				} while (r->inlen > 0);
 				if (r->inlen == 0) {
 					if (ferror(r->fp))
@@ -368,7 +408,6 @@ next_line(struct csvread *r, char **line, int *toolong)
 		}
 		got = fread(r->in + r->inlen, 1, r->incap - r->inlen, r->fp);
 		r->inlen += got;
-		r->bytes += got;
 		if (got == 0) {
 			if (ferror(r->fp))
 				return -1;
@@ -479,17 +518,22 @@ cut_record(struct csvread *r)
 	on_row(0, r);
 }
 
-/* Feed lines until a record is pending or the input ends. */
+/*
+ * Feed lines until a record is pending or the input ends; batch: until
+ * a batch of them is, and no record is in progress (its fields would be
+ * split between two batches).
+ */
 static int
-fill(struct csvread *r)
+fill(struct csvread *r, int batch)
 {
 	ssize_t n;
 	char *s;
 	int toolong, fresh;
 
-	while (r->head == r->nrecs && !r->eof) {
+	while ((batch ? r->nrecs < r->batch || r->rec_line != 0 :
+	    r->head == r->nrecs) && !r->eof) {
 		/* records handed out are done with: reuse the arena */
-		if (r->rec_line == 0) {
+		if (r->rec_line == 0 && r->head == r->nrecs) {
 			r->blen = r->nf = r->rec_f0 = 0;
 			r->nrecs = r->head = 0;
 		}
@@ -561,17 +605,180 @@ fill(struct csvread *r)
 	return 0;
 }
 
+static int	hand_out(struct csvread *, const struct pending *, char *,
+		    const size_t *, const size_t *, const struct csvrec **);
+
+/* Swap the arrays the reader fills with those of batch b. */
+static void
+swap_arrays(struct csvread *r, struct batch *b)
+{
+	char *buf = r->buf;
+	size_t bcap = r->bcap, *off = r->off, *flen = r->flen;
+	size_t capf = r->capf, caprecs = r->caprecs;
+	struct pending *recs = r->recs;
+
+	r->buf = b->buf;
+	r->bcap = b->bcap;
+	r->off = b->off;
+	r->flen = b->flen;
+	r->capf = b->capf;
+	r->recs = b->recs;
+	r->caprecs = b->caprecs;
+	b->buf = buf;
+	b->bcap = bcap;
+	b->off = off;
+	b->flen = flen;
+	b->capf = capf;
+	b->recs = recs;
+	b->caprecs = caprecs;
+}
+
+/* The reading thread: batch after batch, each handed over when free. */
+static void *
+ahead_main(void *arg)
+{
+	struct csvread *r = arg;
+	struct ahead *a = r->ahead;
+	struct batch *b;
+	int rc, err;
+
+	for (;;) {
+		r->blen = r->nf = r->rec_f0 = 0;
+		r->nrecs = r->head = 0;
+		errno = 0;
+		rc = fill(r, 1);
+		err = rc != 0 ? (errno ? errno : EIO) : 0;
+		pthread_mutex_lock(&a->mu);
+		b = &a->b[a->fill];
+		while (b->full && !a->stop)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->stop) {
+			pthread_mutex_unlock(&a->mu);
+			return NULL;
+		}
+		swap_arrays(r, b);
+		b->nrecs = r->nrecs;
+		b->end = rc != 0 || r->eof;
+		b->err = err;
+		b->delim = r->delim;
+		b->full = 1;
+		a->fill = (a->fill + 1) % AHEAD_N;
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->mu);
+		if (rc != 0 || r->eof)
+			return NULL;
+	}
+}
+
+/* Start reading ahead; should the thread not start, read as before. */
+static void
+start_ahead(struct csvread *r)
+{
+	struct ahead *a = xcalloc(1, sizeof(*a));
+
+	r->want_ahead = 0;
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	r->ahead = a;
+	if (pthread_create(&a->th, NULL, ahead_main, r) != 0) {
+		pthread_cond_destroy(&a->cv);
+		pthread_mutex_destroy(&a->mu);
+		free(a);
+		r->ahead = NULL;
+	}
+}
+
+static int
+next_ahead(struct csvread *r, const struct csvrec **rec)
+{
+	struct ahead *a = r->ahead;
+	struct batch *b;
+
+	for (;;) {
+		b = &a->b[a->cur];
+		if (a->holding) {
+			if (a->head < b->nrecs)
+				break;
+			if (b->end) {
+				if (b->err == 0)
+					return 0;
+				errno = b->err;
+				return -1;
+			}
+			/* read through: the thread may fill it again */
+			pthread_mutex_lock(&a->mu);
+			b->full = 0;
+			a->holding = 0;
+			a->cur = (a->cur + 1) % AHEAD_N;
+			pthread_cond_broadcast(&a->cv);
+			pthread_mutex_unlock(&a->mu);
+			continue;
+		}
+		pthread_mutex_lock(&a->mu);
+		while (!b->full)
+			pthread_cond_wait(&a->cv, &a->mu);
+		pthread_mutex_unlock(&a->mu);
+		a->holding = 1;
+		a->head = 0;
+	}
+	return hand_out(r, &b->recs[a->head++], b->buf, b->off, b->flen, rec);
+}
+
+/* End the thread, however far it has read. */
+static void
+stop_ahead(struct csvread *r)
+{
+	struct ahead *a = r->ahead;
+	size_t i;
+
+	pthread_mutex_lock(&a->mu);
+	a->stop = 1;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->th, NULL);
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->mu);
+	for (i = 0; i < AHEAD_N; i++) {
+		free(a->b[i].buf);
+		free(a->b[i].off);
+		free(a->b[i].flen);
+		free(a->b[i].recs);
+	}
+	free(a);
+	r->ahead = NULL;
+}
+
+void
+csvread_ahead(struct csvread *r, size_t batch)
+{
+	r->want_ahead = 1;
+	r->batch = batch ? batch : AHEAD_RECS;
+}
+
 int
 csvread_next(struct csvread *r, const struct csvrec **rec)
 {
 	struct pending *p;
-	size_t i;
 
-	if (fill(r) != 0)
+	if (r->want_ahead)
+		start_ahead(r);
+	if (r->ahead != NULL)
+		return next_ahead(r, rec);
+	if (fill(r, 0) != 0)
 		return -1;
 	if (r->head == r->nrecs)
 		return 0;
 	p = &r->recs[r->head++];
+	return hand_out(r, p, r->buf, r->off, r->flen, rec);
+}
+
+/* The record p, its fields in buf at off, flen, as *rec. */
+static int
+hand_out(struct csvread *r, const struct pending *p, char *buf,
+    const size_t *off, const size_t *flen, const struct csvrec **rec)
+{
+	size_t i;
+
 	if (p->nf > r->capout) {
 		r->capout = p->nf;
 		r->out.field = xreallocarray(r->out.field, r->capout,
@@ -580,8 +787,8 @@ csvread_next(struct csvread *r, const struct csvrec **rec)
 		    sizeof(*r->out.len));
 	}
 	for (i = 0; i < p->nf; i++) {
-		r->out.field[i] = r->buf + r->off[p->f0 + i];
-		r->out.len[i] = r->flen[p->f0 + i];
+		r->out.field[i] = buf + off[p->f0 + i];
+		r->out.len[i] = flen[p->f0 + i];
 	}
 	r->out.nfields = p->nf;
 	r->out.line = p->line;

@@ -1151,6 +1151,7 @@ logread_file(const char *name, FILE *fp, const struct logopts *o,
 	}
 	if (o->cp1252)
 		csvread_set_cp1252(r);
+	csvread_ahead(r, 0);
 	got = csvread_next(r, &rec);
 	/*
 	 * Lines above the header that name no column it needs (a report's

@@ -41,6 +41,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		csvread_set_cp1252(slow);
 	}
 	csvread_libcsv_only(slow);
+	if (data[-1] & 8)	/* read ahead, in batches of 1 to 8 records */
+		csvread_ahead(fast, 1 + (size_t)(data[-1] >> 5));
 	for (;;) {
 		ra = csvread_next(fast, &a);
 		rb = csvread_next(slow, &b);
