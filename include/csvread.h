@@ -20,6 +20,7 @@
 #define CPTUNITS_CSVREAD_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum csv_problem {
@@ -39,6 +40,8 @@ struct csvrec {
 	size_t	  nfields;
 	long	  line;		/* the physical line it starts on, from 1 */
 	int	  problem;	/* enum csv_problem bits */
+	int	  hashed;	/* for csvrec_hash: hash is set */
+	uint64_t  hash;
 };
 
 struct csvread;
@@ -68,5 +71,8 @@ void		 csvread_free(struct csvread *);
  * Grand Total): a report's footer, for the readers of logs and
  * authorizations to skip. */
 int		 csvrec_says_total(const struct csvrec *);
+/* A hash of the record's fields (their bytes and bounds), for finding
+ * repeated rows; made by the reading thread when reading ahead. */
+uint64_t	 csvrec_hash(const struct csvrec *);
 
 #endif

@@ -18,9 +18,11 @@
 #include "strutil.h"
 
 struct pending {
-	size_t	f0, nf;		/* its fields in the arena */
-	long	line;
-	int	problem;
+	size_t		f0, nf;		/* its fields in the arena */
+	long		line;
+	int		problem;
+	int		hashed;		/* hash is set (reading ahead) */
+	uint64_t	hash;
 };
 
 #define BLOCK	(64 * 1024)
@@ -92,6 +94,8 @@ struct csvread {
 
 	int			 want_ahead;	/* csvread_ahead, not started */
 	size_t			 batch;		/* records a batch */
+	char			**hf;		/* the thread's, for hashing */
+	size_t			*hl, caph;
 	struct ahead		*ahead;		/* the thread, once started */
 };
 
@@ -137,6 +141,7 @@ on_row(int c, void *arg)
 	p->nf = r->nf - r->rec_f0;
 	p->line = r->rec_line ? r->rec_line : r->lineno;
 	p->problem = r->rec_problem;
+	p->hashed = 0;
 	r->rec_line = 0;
 	r->rec_problem = 0;
 	r->rec_f0 = r->nf;
@@ -281,6 +286,8 @@ csvread_free(struct csvread *r)
 	free(r->recs);
 	free(r->out.field);
 	free(r->out.len);
+	free(r->hf);
+	free(r->hl);
 	free(r);
 }
 
@@ -605,6 +612,60 @@ fill(struct csvread *r, int batch)
 	return 0;
 }
 
+/*
+ * A record's hash, field for field: its fields lie one after the other,
+ * each ended by a NUL, so a record without a NUL of its own is hashed in
+ * one call over them all (the NULs keep the fields apart); else each field
+ * with its length.
+ */
+static uint64_t
+fields_hash(char *const *field, const size_t *len, size_t n, int problem)
+{
+	uint64_t h = STR_FNV_INIT ^ n;
+	size_t i;
+	int one = n > 0 && !(problem & CSVP_NUL);
+
+	for (i = 1; one && i < n; i++)
+		one = field[i] == field[i - 1] + len[i - 1] + 1;
+	if (one)
+		h = str_hash_from(h, field[0], (size_t)(field[n - 1] +
+		    len[n - 1] - field[0]));
+	else
+		for (i = 0; i < n; i++)	/* lengths keep fields apart */
+			h = str_hash_from(h ^ len[i], field[i], len[i]);
+	return str_mix(h);
+}
+
+uint64_t
+csvrec_hash(const struct csvrec *rec)
+{
+	return rec->hashed ? rec->hash : fields_hash(rec->field, rec->len,
+	    rec->nfields, rec->problem);
+}
+
+/* The reading thread hashes the records it hands over. */
+static void
+hash_batch(struct csvread *r)
+{
+	struct pending *p;
+	size_t i, k;
+
+	for (i = 0; i < r->nrecs; i++) {
+		p = &r->recs[i];
+		if (p->nf > r->caph) {
+			r->caph = p->nf;
+			r->hf = xreallocarray(r->hf, r->caph, sizeof(*r->hf));
+			r->hl = xreallocarray(r->hl, r->caph, sizeof(*r->hl));
+		}
+		for (k = 0; k < p->nf; k++) {
+			r->hf[k] = r->buf + r->off[p->f0 + k];
+			r->hl[k] = r->flen[p->f0 + k];
+		}
+		p->hash = fields_hash(r->hf, r->hl, p->nf, p->problem);
+		p->hashed = 1;
+	}
+}
+
 static int	hand_out(struct csvread *, const struct pending *, char *,
 		    const size_t *, const size_t *, const struct csvrec **);
 
@@ -648,6 +709,7 @@ ahead_main(void *arg)
 		errno = 0;
 		rc = fill(r, 1);
 		err = rc != 0 ? (errno ? errno : EIO) : 0;
+		hash_batch(r);
 		pthread_mutex_lock(&a->mu);
 		b = &a->b[a->fill];
 		while (b->full && !a->stop)
@@ -793,6 +855,8 @@ hand_out(struct csvread *r, const struct pending *p, char *buf,
 	r->out.nfields = p->nf;
 	r->out.line = p->line;
 	r->out.problem = p->problem;
+	r->out.hashed = p->hashed;
+	r->out.hash = p->hash;
 	*rec = &r->out;
 	return 1;
 }

@@ -285,30 +285,6 @@ rows_let_go(struct logrun *run)
 }
 
 /*
- * A row's hash, field for field: the reader keeps a record's fields one
- * after the other, each ended by a NUL, so a row without a NUL of its own
- * is hashed in one call over them all (the NULs keep the fields apart);
- * else each field with its length.
- */
-static uint64_t
-row_hash(const struct csvrec *rec)
-{
-	uint64_t h = STR_FNV_INIT ^ rec->nfields;
-	size_t i, n = rec->nfields;
-	int one = n > 0 && !(rec->problem & CSVP_NUL);
-
-	for (i = 1; one && i < n; i++)
-		one = rec->field[i] == rec->field[i - 1] + rec->len[i - 1] + 1;
-	if (one)
-		h = str_hash_from(h, rec->field[0], (size_t)(rec->field[n - 1] +
-		    rec->len[n - 1] - rec->field[0]));
-	else
-		for (i = 0; i < n; i++)	/* lengths keep fields apart */
-			h = str_hash_from(h ^ rec->len[i], rec->field[i], rec->len[i]);
-	return str_mix(h) & ~(uint64_t)1;
-}
-
-/*
  * A row that repeats an encounter id already read, or another row field
  * for field, counts once (SPEC §5): the first is billed, this one is
  * counted as not billable with a warning naming both lines.  1 when rec
@@ -346,7 +322,7 @@ repeated(struct file *F, const struct csvrec *rec, const char *encounter,
 		enc = s != NULL;
 	}
 	if (s == NULL) {
-		h = row_hash(rec);
+		h = csvrec_hash(rec) & ~(uint64_t)1;
 		s = seen_before(&run->seen, h, (uint32_t)F->index,
 		    (uint32_t)rec->line, day, &run->rowlast);
 	}
