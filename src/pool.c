@@ -97,6 +97,7 @@ struct block {
 struct str {
 	struct str	*next;
 	uint64_t	 hash;
+	uint32_t	 id;		/* its place in strv */
 	char		 s[];
 };
 
@@ -112,25 +113,32 @@ struct pslot {
 	const char		*prov;	/* interned */
 };
 
-/* A session kept for billing in date order (defer). */
 /*
- * A session kept (defer), in fewer bytes than struct session: its strings
- * interned, its texts for --by session in the arena (NULL otherwise), the
- * flags in bytes.  replay() makes a struct session of it again.
+ * A session kept (defer), in 80 bytes rather than struct session's: its
+ * strings interned and named by id, its end as its length, its flags in
+ * bytes, and the rare parts (an add-on's tag, the texts of --by session)
+ * beside, in the arena.  replay() makes a struct session of it again.
  */
-struct dsess {
-	const char			*patient, *payer, *provider, *file;
-	const char			*modifiers, *units_code;
-	const struct rules_family	*family;
+struct drare {
 	void				*tag;
-	long long			 start, end;
-	long				 seconds, line, units;
-	const char			**texts;	/* source, start, end */
-	int				 date, notes;
-	unsigned char			 timed, alone, has_units;
+	const char			*texts[3];	/* source, start, end */
 };
 
-/* Sessions kept at most (about 150 bytes each, 150 MiB) before pools
+struct dsess {
+	const struct rules_family	*family;
+	const char			*units_code;	/* the rules' own */
+	struct drare			*rare;		/* or NULL */
+	long long			 start;
+	long long			 span;	/* timed: end - start; else seconds */
+	long				 line;
+	uint32_t			 patient, payer, provider, file, modifiers;
+	int32_t				 units;	/* 0 to 100,000 (logread) */
+	int32_t				 date;
+	unsigned char			 notes, timed, alone, has_units;
+};
+_Static_assert(NOTE_PAYERS < 256, "session notes kept in a byte");
+
+/* Sessions kept at most (about 100 bytes each, 100 MiB) before pools
  * take them: past that, memory follows pools, not rows. */
 #define HOLD_MAX	((size_t)1 << 20)
 
@@ -142,6 +150,7 @@ struct pool {
 	struct block		*blocks;
 	struct str		**strs;
 	size_t			 nstrs, strsize;
+	const char		**strv;		/* by id; id 0: NULL */
 	int			 by_session;
 	void			(*tag_free)(void *);
 	struct slot		*tab;		/* open addressing, linear probing */
@@ -210,8 +219,8 @@ arena(struct pool *p, size_t n)
 	return v;
 }
 
-static const char *
-intern(struct pool *p, const char *s)
+static struct str *
+intern_str(struct pool *p, const char *s)
 {
 	size_t len = strlen(s);
 	uint64_t h = str_hash(s, len);
@@ -221,10 +230,11 @@ intern(struct pool *p, const char *s)
 	if (p->strsize == 0) {
 		p->strsize = 256;
 		p->strs = xcalloc(p->strsize, sizeof(*p->strs));
+		p->strv = xcalloc(p->strsize + 1, sizeof(*p->strv));
 	}
 	for (e = p->strs[h & (p->strsize - 1)]; e; e = e->next)
 		if (e->hash == h && strcmp(e->s, s) == 0)
-			return e->s;
+			return e;
 	if (p->nstrs >= p->strsize) {
 		size = p->strsize * 2;
 		tab = xcalloc(size, sizeof(*tab));
@@ -237,14 +247,22 @@ intern(struct pool *p, const char *s)
 		free(p->strs);
 		p->strs = tab;
 		p->strsize = size;
+		p->strv = xreallocarray(p->strv, size + 1, sizeof(*p->strv));
 	}
 	e = arena(p, sizeof(*e) + len + 1);
 	e->hash = h;
+	e->id = (uint32_t)++p->nstrs;
+	p->strv[e->id] = e->s;
 	memcpy(e->s, s, len + 1);
 	e->next = p->strs[h & (p->strsize - 1)];
 	p->strs[h & (p->strsize - 1)] = e;
-	p->nstrs++;
-	return e->s;
+	return e;
+}
+
+static const char *
+intern(struct pool *p, const char *s)
+{
+	return intern_str(p, s)->s;
 }
 
 /*
@@ -495,11 +513,17 @@ static void	advance(struct pool *, int);
 static void	add_now(struct pool *, const struct session *, void *);
 static void	replay(struct pool *, int);
 
-/* A copy of s whose strings live in the pool (interned, or in its arena). */
-static const char *
+/* The id of s interned (0 for NULL), and the string of an id. */
+static uint32_t
 keep_str(struct pool *p, const char *s)
 {
-	return s ? intern(p, s) : NULL;
+	return s ? intern_str(p, s)->id : 0;
+}
+
+static const char *
+kept_str(const struct pool *p, uint32_t id)
+{
+	return p->strv[id];
 }
 
 static const char *
@@ -550,24 +574,27 @@ defer(struct pool *p, const struct session *s, void *tag)
 	d->units_code = s->units_code;
 	d->family = s->family;
 	d->start = s->start;
-	d->end = s->end;
-	d->seconds = s->seconds;
+	/* a timed session's length is its end less its start (the readers
+	 * make it so), an untimed one's start and end are 0 */
+	d->span = s->timed ? s->end - s->start : s->seconds;
 	d->line = s->line;
-	d->units = s->units;
+	d->units = (int32_t)s->units;
 	d->date = s->date;
-	d->notes = s->notes;
+	d->notes = (unsigned char)s->notes;
 	d->timed = s->timed != 0;
 	d->alone = s->alone != 0;
 	d->has_units = s->has_units != 0;
-	/* the texts of a session's own line, only for --by session */
-	d->texts = NULL;
-	if (p->by_session) {
-		d->texts = arena(p, 3 * sizeof(*d->texts));
-		d->texts[0] = keep_text(p, s->source);
-		d->texts[1] = keep_text(p, s->start_text);
-		d->texts[2] = keep_text(p, s->end_text);
+	d->rare = NULL;
+	if (tag != NULL || p->by_session) {
+		d->rare = arena(p, sizeof(*d->rare));
+		d->rare->tag = tag;
+		/* the texts of a session's own line, only for --by session */
+		d->rare->texts[0] = keep_text(p, p->by_session ? s->source : NULL);
+		d->rare->texts[1] = keep_text(p, p->by_session ? s->start_text :
+		    NULL);
+		d->rare->texts[2] = keep_text(p, p->by_session ? s->end_text :
+		    NULL);
 	}
-	d->tag = tag;
 }
 
 void
@@ -1358,16 +1385,16 @@ replay(struct pool *p, int stream)
 	for (i = 0; i < n; i++) {
 		d = dsess_at(p, v[i]);
 		memset(&s, 0, sizeof(s));
-		s.patient = d->patient;
-		s.payer = d->payer;
-		s.provider = d->provider;
-		s.file = d->file;
-		s.modifiers = d->modifiers;
+		s.patient = kept_str(p, d->patient);
+		s.payer = kept_str(p, d->payer);
+		s.provider = kept_str(p, d->provider);
+		s.file = kept_str(p, d->file);
+		s.modifiers = kept_str(p, d->modifiers);
 		s.units_code = d->units_code;
 		s.family = d->family;
 		s.start = d->start;
-		s.end = d->end;
-		s.seconds = d->seconds;
+		s.end = d->timed ? d->start + d->span : 0;
+		s.seconds = (long)d->span;
 		s.line = d->line;
 		s.units = d->units;
 		s.date = d->date;
@@ -1375,13 +1402,14 @@ replay(struct pool *p, int stream)
 		s.timed = d->timed;
 		s.alone = d->alone;
 		s.has_units = d->has_units;
-		if (d->texts) {
-			s.source = d->texts[0];
-			s.start_text = d->texts[1];
-			s.end_text = d->texts[2];
+		if (d->rare) {
+			s.source = d->rare->texts[0];
+			s.start_text = d->rare->texts[1];
+			s.end_text = d->rare->texts[2];
 		}
-		add_now(p, &s, d->tag);
-		d->tag = NULL;
+		add_now(p, &s, d->rare ? d->rare->tag : NULL);
+		if (d->rare)
+			d->rare->tag = NULL;
 	}
 	p->replaying = 0;
 	free(v);
@@ -1480,8 +1508,8 @@ pool_free(struct pool *p)
 	}
 	free(p->pend);
 	for (i = 0; i < p->nd; i++)
-		if (dsess_at(p, i)->tag)
-			p->tag_free(dsess_at(p, i)->tag);
+		if (dsess_at(p, i)->rare && dsess_at(p, i)->rare->tag)
+			p->tag_free(dsess_at(p, i)->rare->tag);
 	for (i = 0; i < (p->nd + DCHUNK - 1) >> DCHUNK_BITS; i++)
 		free(p->dchunks[i]);
 	free(p->dchunks);
@@ -1490,6 +1518,7 @@ pool_free(struct pool *p)
 		free(b);
 	}
 	free(p->strs);
+	free(p->strv);
 	free(p->ptab);
 	free(p->all);
 	free(p->tab);
