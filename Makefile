@@ -29,13 +29,21 @@ WARN = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
        -Wstrict-prototypes -Wwrite-strings -Wno-format-nonliteral $(WERROR)
 OPT ?= -O2 -g
 CPPFLAGS_ALL = -D_GNU_SOURCE -Iinclude -I$(B) -I/usr/include/iniparser \
-       -DCPTUNITS_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' $(CPPFLAGS)
+       -DCPTUNITS_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
+       $(if $(XLSX_LIB),-DXLSX_LIB='"$(XLSX_LIB)"') \
+       $(if $(MHD_LIB),-DMHD_LIB='"$(MHD_LIB)"') $(CPPFLAGS)
 CFLAGS_ALL = $(WARN) $(OPT) $(SAN) $(CFLAGS)
-LIBS = -liniparser -ljansson -lcsv -lical -lxlsxwriter -lmicrohttpd -lpthread
+# libxlsxwriter and libmicrohttpd are loaded when a workbook is written or
+# the server starts (src/dynlib.c), by the names their packages give them
+LIBS = -liniparser -ljansson -lcsv -lical -lpthread -ldl
+soname = $(shell readelf -d "$$($(CC) -print-file-name=lib$(1).so)" 2>/dev/null | \
+	sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
+XLSX_LIB := $(call soname,xlsxwriter)
+MHD_LIB := $(call soname,microhttpd)
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 # Every module but main goes into a library that the tests link against.
-MODULES = annotate auth cli commands csvread date diag ics icsline logread outfile output pool recur \
+MODULES = annotate auth cli commands csvread date diag dynlib ics icsline logread outfile output pool recur \
           report rules rulesload serve strutil tz units xlsx builtin_rules \
           windows_zones web_assets
 OBJS = $(MODULES:%=$(B)/%.o)

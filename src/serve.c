@@ -51,9 +51,58 @@
 #include <microhttpd.h>
 
 #include "diag.h"
+#include "dynlib.h"
 #include "ics.h"
 #include "serve.h"
 #include "strutil.h"
+
+#ifndef MHD_LIB
+#define MHD_LIB		"libmicrohttpd.so.12"
+#endif
+
+/* libmicrohttpd, loaded when the server starts (dynlib.h) */
+static struct {
+	DYNLIB_FN(MHD_add_response_header)
+	DYNLIB_FN(MHD_create_post_processor)
+	DYNLIB_FN(MHD_create_response_from_buffer)
+	DYNLIB_FN(MHD_destroy_post_processor)
+	DYNLIB_FN(MHD_destroy_response)
+	DYNLIB_FN(MHD_get_daemon_info)
+	DYNLIB_FN(MHD_lookup_connection_value)
+	DYNLIB_FN(MHD_post_process)
+	DYNLIB_FN(MHD_queue_response)
+	DYNLIB_FN(MHD_quiesce_daemon)
+	DYNLIB_FN(MHD_start_daemon)
+	DYNLIB_FN(MHD_stop_daemon)
+} mhd;
+
+static int
+load_mhd(void)
+{
+	static const struct dynlib_sym syms[] = {
+		DYNLIB_SYM(mhd, MHD_add_response_header)
+		DYNLIB_SYM(mhd, MHD_create_post_processor)
+		DYNLIB_SYM(mhd, MHD_create_response_from_buffer)
+		DYNLIB_SYM(mhd, MHD_destroy_post_processor)
+		DYNLIB_SYM(mhd, MHD_destroy_response)
+		DYNLIB_SYM(mhd, MHD_get_daemon_info)
+		DYNLIB_SYM(mhd, MHD_lookup_connection_value)
+		DYNLIB_SYM(mhd, MHD_post_process)
+		DYNLIB_SYM(mhd, MHD_queue_response)
+		DYNLIB_SYM(mhd, MHD_quiesce_daemon)
+		DYNLIB_SYM(mhd, MHD_start_daemon)
+		DYNLIB_SYM(mhd, MHD_stop_daemon)
+	};
+	static int done;
+	char *why;
+
+	if (dynlib_load(MHD_LIB, syms, sizeof(syms) / sizeof(syms[0]), &done,
+	    &why) == 0)
+		return 0;
+	warnmsg("serve: %s", why);
+	free(why);
+	return -1;
+}
 
 extern char **environ;
 
@@ -155,32 +204,32 @@ answer(struct MHD_Connection *c, unsigned int status, const char *type,
 	enum MHD_Result rc;
 	char buf[160];
 
-	r = MHD_create_response_from_buffer(len, body, owned ?
+	r = mhd.MHD_create_response_from_buffer(len, body, owned ?
 	    MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (r == NULL) {
 		if (owned)
 			free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, "Content-Type", type);
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Content-Security-Policy",
+	mhd.MHD_add_response_header(r, "Content-Type", type);
+	mhd.MHD_add_response_header(r, "Cache-Control", "no-store");
+	mhd.MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	mhd.MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	mhd.MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	mhd.MHD_add_response_header(r, "Content-Security-Policy",
 	    "default-src 'self'; img-src 'self' data: blob:; "
 	    "frame-ancestors 'none'; form-action 'self'");
 	if (exitcode >= 0) {
 		snprintf(buf, sizeof(buf), "%d", exitcode);
-		MHD_add_response_header(r, "X-Cptunits-Exit", buf);
+		mhd.MHD_add_response_header(r, "X-Cptunits-Exit", buf);
 	}
 	if (filename != NULL) {
 		snprintf(buf, sizeof(buf), "attachment; filename=\"%s\"",
 		    filename);
-		MHD_add_response_header(r, "Content-Disposition", buf);
+		mhd.MHD_add_response_header(r, "Content-Disposition", buf);
 	}
-	rc = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+	rc = mhd.MHD_queue_response(c, status, r);
+	mhd.MHD_destroy_response(r);
 	return rc;
 }
 
@@ -393,7 +442,7 @@ is_calendar(int fd)
 static const char *
 query(struct MHD_Connection *c, const char *key)
 {
-	const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+	const char *v = mhd.MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
 	    key);
 
 	return v != NULL && *v != '\0' ? v : NULL;
@@ -588,7 +637,7 @@ serve_host_ok(const char *h, const char (*hosts)[96], size_t nhosts,
 static int
 host_ok(const struct server *S, struct MHD_Connection *c)
 {
-	return serve_host_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	return serve_host_ok(mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_HOST), S->hosts, S->nhosts, S->loopback, S->port);
 }
 
@@ -617,18 +666,18 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		    strcmp(method, "HEAD") != 0)
 			return refuse(c, MHD_HTTP_METHOD_NOT_ALLOWED,
 			    "GET or POST\n");
-		len = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		len = mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (len != NULL && strtoull(len, NULL, 10) > S->max_upload)
 			return refuse(c, MHD_HTTP_CONTENT_TOO_LARGE,
 			    "the file is larger than the server takes "
 			    "(--max-upload)\n");
-		ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		ct = mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_TYPE);
 		if (post && ct != NULL &&
 		    strncasecmp(ct, "multipart/form-data", 19) == 0) {
 			q->multipart = 1;
-			q->pp = MHD_create_post_processor(c, 65536, post_part, q);
+			q->pp = mhd.MHD_create_post_processor(c, 65536, post_part, q);
 			if (q->pp == NULL)
 				return refuse(c, MHD_HTTP_BAD_REQUEST,
 				    "a multipart body without its boundary\n");
@@ -638,7 +687,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	if (*size > 0) {
 		if (!q->too_big && !q->failed) {
 			if (q->pp != NULL) {
-				if (MHD_post_process(q->pp, data, *size) != MHD_YES)
+				if (mhd.MHD_post_process(q->pp, data, *size) != MHD_YES)
 					q->failed = 1;
 			} else if (take(q, *size) == 0) {
 				if (q->fd < 0 &&
@@ -703,7 +752,7 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (q == NULL)
 		return;
 	if (q->pp != NULL)
-		MHD_destroy_post_processor(q->pp);
+		mhd.MHD_destroy_post_processor(q->pp);
 	if (q->fd >= 0)
 		close(q->fd);
 	for (i = 0; i < q->nparts; i++)
@@ -797,10 +846,12 @@ serve_run(const struct serve_opts *o)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (load_mhd() != 0)
+		return 3;
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	S.d = MHD_start_daemon(flags, 0, NULL, NULL, handle, &S,
+	S.d = mhd.MHD_start_daemon(flags, 0, NULL, NULL, handle, &S,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)POOL_THREADS,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
@@ -812,7 +863,7 @@ serve_run(const struct serve_opts *o)
 		warnmsg("cannot listen on %.60s: %s", listen, strerror(errno));
 		return 3;
 	}
-	info = MHD_get_daemon_info(S.d, MHD_DAEMON_INFO_BIND_PORT);
+	info = mhd.MHD_get_daemon_info(S.d, MHD_DAEMON_INFO_BIND_PORT);
 	port = info ? info->port : 0;
 	/* the Host headers of this address: as listened on, and localhost */
 	if (sa.ss_family == AF_INET6) {
@@ -844,11 +895,11 @@ serve_run(const struct serve_opts *o)
 			break;
 	}
 	/* no new connections; the requests in flight are answered */
-	MHD_quiesce_daemon(S.d);
+	mhd.MHD_quiesce_daemon(S.d);
 	for (waited = 0; atomic_load(&S.active) > 0 && waited < 30000;
 	    waited += 10)
 		usleep(10000);
-	MHD_stop_daemon(S.d);
+	mhd.MHD_stop_daemon(S.d);
 	if (!o->quiet)
 		warnmsg("stopped (%s)", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	return 0;

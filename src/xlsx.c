@@ -11,8 +11,59 @@
 #include <xlsxwriter.h>
 
 #include "date.h"
+#include "dynlib.h"
 #include "strutil.h"
 #include "xlsx.h"
+
+#ifndef XLSX_LIB
+#define XLSX_LIB	"libxlsxwriter.so.4"
+#endif
+
+/* libxlsxwriter, loaded for the first workbook (dynlib.h) */
+static struct {
+	DYNLIB_FN(workbook_new_opt)
+	DYNLIB_FN(workbook_add_worksheet)
+	DYNLIB_FN(workbook_add_format)
+	DYNLIB_FN(workbook_close)
+	DYNLIB_FN(worksheet_write_string)
+	DYNLIB_FN(worksheet_write_number)
+	DYNLIB_FN(worksheet_set_column)
+	DYNLIB_FN(worksheet_freeze_panes)
+	DYNLIB_FN(worksheet_autofilter)
+	DYNLIB_FN(lxw_strerror)
+	DYNLIB_FN(format_set_num_format)
+	DYNLIB_FN(format_set_bold)
+} xl;
+
+static int
+load_xl(const char *path, struct diag *errs)
+{
+	static const struct dynlib_sym syms[] = {
+		DYNLIB_SYM(xl, workbook_new_opt)
+		DYNLIB_SYM(xl, workbook_add_worksheet)
+		DYNLIB_SYM(xl, workbook_add_format)
+		DYNLIB_SYM(xl, workbook_close)
+		DYNLIB_SYM(xl, worksheet_write_string)
+		DYNLIB_SYM(xl, worksheet_write_number)
+		DYNLIB_SYM(xl, worksheet_set_column)
+		DYNLIB_SYM(xl, worksheet_freeze_panes)
+		DYNLIB_SYM(xl, worksheet_autofilter)
+		DYNLIB_SYM(xl, lxw_strerror)
+		DYNLIB_SYM(xl, format_set_num_format)
+		DYNLIB_SYM(xl, format_set_bold)
+	};
+	static int done;
+	char *why;
+
+	if (dynlib_load(XLSX_LIB, syms, sizeof(syms) / sizeof(syms[0]), &done,
+	    &why) == 0)
+		return 0;
+	/* path is a scratch name yet: the library is what to name */
+	(void)path;
+	diag_add(errs, "cannot make a workbook: %s", why);
+	free(why);
+	return -1;
+}
 
 /* Excel's limits: characters in a cell, rows in a sheet, column width. */
 #define CELL_MAX	32767
@@ -105,7 +156,7 @@ text_n(struct sheet *sh, lxw_col_t col, const char *s, size_t n)
 	if (n == 0)
 		return;		/* an empty cell */
 	t = fit(s, n);
-	if ((e = worksheet_write_string(sh->ws, sh->row, col, t,
+	if ((e = xl.worksheet_write_string(sh->ws, sh->row, col, t,
 	    sh->row == 0 ? sh->bold : NULL)) != LXW_NO_ERROR && !sh->err)
 		sh->err = e;
 	widen(sh, col, strlen(t));
@@ -125,7 +176,7 @@ number(struct sheet *sh, lxw_col_t col, double v)
 	char buf[32];
 	lxw_error e;
 
-	if ((e = worksheet_write_number(sh->ws, sh->row, col, v, NULL)) !=
+	if ((e = xl.worksheet_write_number(sh->ws, sh->row, col, v, NULL)) !=
 	    LXW_NO_ERROR && !sh->err)
 		sh->err = e;
 	widen(sh, col, (size_t)snprintf(buf, sizeof(buf), "%.0f", v));
@@ -144,7 +195,7 @@ day(struct sheet *sh, lxw_col_t col, int d)
 		text(sh, col, date_format(d, buf));
 		return;
 	}
-	if ((e = worksheet_write_number(sh->ws, sh->row, col,
+	if ((e = xl.worksheet_write_number(sh->ws, sh->row, col,
 	    (double)d + 25569.0, sh->date)) != LXW_NO_ERROR && !sh->err)
 		sh->err = e;
 	widen(sh, col, 10);
@@ -168,7 +219,7 @@ open_sheet(struct sheet *sh, lxw_workbook *wb, const char *name,
 	sh->wb = wb;
 	sh->bold = bold;
 	sh->date = date;
-	sh->ws = workbook_add_worksheet(wb, name);
+	sh->ws = xl.workbook_add_worksheet(wb, name);
 	return sh->ws == NULL ? -1 : 0;
 }
 
@@ -179,10 +230,10 @@ close_sheet(struct sheet *sh)
 	lxw_col_t c;
 
 	for (c = 0; c < sh->ncols && c < 64; c++)
-		worksheet_set_column(sh->ws, c, c, sh->width[c], NULL);
-	worksheet_freeze_panes(sh->ws, 1, 0);
+		xl.worksheet_set_column(sh->ws, c, c, sh->width[c], NULL);
+	xl.worksheet_freeze_panes(sh->ws, 1, 0);
 	if (sh->ncols > 0)
-		worksheet_autofilter(sh->ws, 0, 0,
+		xl.worksheet_autofilter(sh->ws, 0, 0,
 		    sh->row > 0 ? sh->row - 1 : 0, sh->ncols - 1);
 }
 
@@ -208,12 +259,12 @@ new_book(const char *path, lxw_format **bold, lxw_format **date, char **dirp)
 	o.use_zip64 = LXW_TRUE;
 	o.tmpdir = dir;
 	*dirp = dir;
-	if ((wb = workbook_new_opt(path, &o)) == NULL)
+	if ((wb = xl.workbook_new_opt(path, &o)) == NULL)
 		return NULL;
-	*bold = workbook_add_format(wb);
-	format_set_bold(*bold);
-	*date = workbook_add_format(wb);
-	format_set_num_format(*date, "yyyy-mm-dd");
+	*bold = xl.workbook_add_format(wb);
+	xl.format_set_bold(*bold);
+	*date = xl.workbook_add_format(wb);
+	xl.format_set_num_format(*date, "yyyy-mm-dd");
 	return wb;
 }
 
@@ -221,14 +272,14 @@ static int
 finish(lxw_workbook *wb, const char *path, lxw_error err, long dropped,
     char *dir, struct diag *errs)
 {
-	lxw_error e = workbook_close(wb);
+	lxw_error e = xl.workbook_close(wb);
 
 	free(dir);
 	if (err == LXW_NO_ERROR)
 		err = e;
 	if (err != LXW_NO_ERROR) {
 		diag_add(errs, "%s: cannot write the workbook: %s", path,
-		    lxw_strerror(err));
+		    xl.lxw_strerror(err));
 		return -1;
 	}
 	if (dropped > 0) {
@@ -298,6 +349,8 @@ xlsx_write_report(const char *path, const struct report *r,
 	long dropped = 0;
 	char *dir = NULL;
 
+	if (load_xl(path, errs) != 0)
+		return -1;
 	if ((wb = new_book(path, &bold, &date, &dir)) == NULL) {
 		free(dir);
 		diag_add(errs, "%s: cannot make the workbook", path);
@@ -384,6 +437,8 @@ xlsx_write_auth(const char *path, const struct authset *set,
 	long dropped = 0;
 	char *dir = NULL;
 
+	if (load_xl(path, errs) != 0)
+		return -1;
 	if ((wb = new_book(path, &bold, &date, &dir)) == NULL) {
 		free(dir);
 		diag_add(errs, "%s: cannot make the workbook", path);
