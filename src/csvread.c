@@ -94,8 +94,8 @@ struct csvread {
 
 	int			 want_ahead;	/* csvread_ahead, not started */
 	size_t			 batch;		/* records a batch */
-	char			**hf;		/* the thread's, for hashing */
-	size_t			*hl, caph;
+	struct csvrec		 hrec;		/* the thread's, for hashing */
+	size_t			 caph;
 	struct ahead		*ahead;		/* the thread, once started */
 };
 
@@ -286,11 +286,10 @@ csvread_free(struct csvread *r)
 	free(r->recs);
 	free(r->out.field);
 	free(r->out.len);
-	free(r->hf);
-	free(r->hl);
+	free(r->hrec.field);
+	free(r->hrec.len);
 	free(r);
 }
-
 
 /* 1 when s[0..n) is UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
 static int
@@ -643,26 +642,19 @@ csvrec_hash(const struct csvrec *rec)
 	    rec->nfields, rec->problem);
 }
 
+static void	rec_of(struct csvrec *, size_t *, const struct pending *, char *,
+		    const size_t *, const size_t *);
+
 /* The reading thread hashes the records it hands over. */
 static void
 hash_batch(struct csvread *r)
 {
-	struct pending *p;
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < r->nrecs; i++) {
-		p = &r->recs[i];
-		if (p->nf > r->caph) {
-			r->caph = p->nf;
-			r->hf = xreallocarray(r->hf, r->caph, sizeof(*r->hf));
-			r->hl = xreallocarray(r->hl, r->caph, sizeof(*r->hl));
-		}
-		for (k = 0; k < p->nf; k++) {
-			r->hf[k] = r->buf + r->off[p->f0 + k];
-			r->hl[k] = r->flen[p->f0 + k];
-		}
-		p->hash = fields_hash(r->hf, r->hl, p->nf, p->problem);
-		p->hashed = 1;
+		rec_of(&r->hrec, &r->caph, &r->recs[i], r->buf, r->off, r->flen);
+		r->recs[i].hash = csvrec_hash(&r->hrec);
+		r->recs[i].hashed = 1;
 	}
 }
 
@@ -834,29 +826,35 @@ csvread_next(struct csvread *r, const struct csvrec **rec)
 	return hand_out(r, p, r->buf, r->off, r->flen, rec);
 }
 
-/* The record p, its fields in buf at off, flen, as *rec. */
+/* The record p, its fields in buf at off, flen, in *out (room for cap). */
+static void
+rec_of(struct csvrec *out, size_t *cap, const struct pending *p, char *buf,
+    const size_t *off, const size_t *flen)
+{
+	size_t i;
+
+	if (p->nf > *cap) {
+		*cap = p->nf;
+		out->field = xreallocarray(out->field, *cap, sizeof(*out->field));
+		out->len = xreallocarray(out->len, *cap, sizeof(*out->len));
+	}
+	for (i = 0; i < p->nf; i++) {
+		out->field[i] = buf + off[p->f0 + i];
+		out->len[i] = flen[p->f0 + i];
+	}
+	out->nfields = p->nf;
+	out->line = p->line;
+	out->problem = p->problem;
+	out->hashed = p->hashed;
+	out->hash = p->hash;
+}
+
+/* The record p as the caller's *rec. */
 static int
 hand_out(struct csvread *r, const struct pending *p, char *buf,
     const size_t *off, const size_t *flen, const struct csvrec **rec)
 {
-	size_t i;
-
-	if (p->nf > r->capout) {
-		r->capout = p->nf;
-		r->out.field = xreallocarray(r->out.field, r->capout,
-		    sizeof(*r->out.field));
-		r->out.len = xreallocarray(r->out.len, r->capout,
-		    sizeof(*r->out.len));
-	}
-	for (i = 0; i < p->nf; i++) {
-		r->out.field[i] = buf + off[p->f0 + i];
-		r->out.len[i] = flen[p->f0 + i];
-	}
-	r->out.nfields = p->nf;
-	r->out.line = p->line;
-	r->out.problem = p->problem;
-	r->out.hashed = p->hashed;
-	r->out.hash = p->hash;
+	rec_of(&r->out, &r->capout, p, buf, off, flen);
 	*rec = &r->out;
 	return 1;
 }

@@ -587,13 +587,14 @@ defer(struct pool *p, const struct session *s, void *tag)
 	d->rare = NULL;
 	if (tag != NULL || p->by_session) {
 		d->rare = arena(p, sizeof(*d->rare));
+		memset(d->rare, 0, sizeof(*d->rare));
 		d->rare->tag = tag;
-		/* the texts of a session's own line, only for --by session */
-		d->rare->texts[0] = keep_text(p, p->by_session ? s->source : NULL);
-		d->rare->texts[1] = keep_text(p, p->by_session ? s->start_text :
-		    NULL);
-		d->rare->texts[2] = keep_text(p, p->by_session ? s->end_text :
-		    NULL);
+	}
+	if (p->by_session) {
+		/* the texts of a session's own line */
+		d->rare->texts[0] = keep_text(p, s->source);
+		d->rare->texts[1] = keep_text(p, s->start_text);
+		d->rare->texts[2] = keep_text(p, s->end_text);
 	}
 }
 
