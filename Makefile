@@ -47,7 +47,7 @@ MODULES = annotate auth cli commands csvread date diag dynlib ics icsline logrea
           report rules rulesload serve strutil tz units xlsx builtin_rules \
           windows_zones web_assets
 OBJS = $(MODULES:%=$(B)/%.o)
-TESTS = test_units test_rules test_date test_manpage test_recur
+TESTS = test_units test_rules test_date test_manpage test_recur test_report
 TESTBINS = $(TESTS:%=$(B)/%)
 
 DEBIAN_PACKAGES = build-essential pkg-config libical-dev libiniparser-dev \

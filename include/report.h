@@ -62,6 +62,7 @@ struct line_ext;
 struct report {
 	struct cline		**chunks;	/* the lines, compact, in chunks */
 	size_t			 nlines, nchunks;
+	uint32_t		*perm;		/* sorted: place i has line perm[i] */
 	struct report_line	 open;		/* the line being built */
 	int			 has_open;
 	const char		**strs;		/* the strings lines name, by id */

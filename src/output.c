@@ -3,6 +3,7 @@
  * output only here, and only in the lines they belong to.
  */
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,12 +140,26 @@ output_json_string(const char *s)
 
 /*
  * The CSV and TSV lines are many: they are formatted into one buffer,
- * numbers by hand, and written in big blocks.
+ * numbers by hand, and written in big blocks.  Their fields are few
+ * distinct strings (a patient's on each of its lines): each is escaped
+ * once and kept by its address, in a small table of the last seen.
  */
+#define OB_SLOTS	1024
+#define OB_TEXT		(1 << 20)	/* kept texts at most; then forgotten */
+#define OB_LONG		4096		/* longer fields are not kept */
+
+struct ob_slot {
+	const char	*s;
+	uint32_t	 off, len;
+};
+
 struct obuf {
-	FILE	*fp;
-	size_t	 n;
-	char	 b[65536];
+	FILE		*fp;
+	size_t		 n;
+	struct ob_slot	 slot[OB_SLOTS];
+	char		*text;
+	size_t		 ntext;
+	char		 b[65536];
 };
 
 static void
@@ -191,37 +206,85 @@ ob_long(struct obuf *o, long v)
 	ob_put(o, q, (size_t)(t + sizeof(t) - q));
 }
 
+/*
+ * s[0..n) as output_field_n writes it, into out (room for 2n + 2 bytes);
+ * its length.
+ */
+static size_t
+field_escape(const char *s, size_t n, enum format f, char *out)
+{
+	size_t i, k = 0;
+	int quote = 0;
+
+	if (f == FMT_TSV) {
+		for (i = 0; i < n; i++)
+			out[i] = s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ?
+			    ' ' : s[i];
+		return n;
+	}
+	for (i = 0; i < n && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+	if (n > 0 && (s[0] == ' ' || s[n - 1] == ' ' || s[0] == '\t' ||
+	    s[n - 1] == '\t'))
+		quote = 1;
+	if (!quote) {
+		memcpy(out, s, n);
+		return n;
+	}
+	out[k++] = '"';
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			out[k++] = '"';
+		out[k++] = s[i];
+	}
+	out[k++] = '"';
+	return k;
+}
+
 /* A field as output_field writes it. */
 static void
 ob_field(struct obuf *o, const char *s, enum format f)
 {
-	size_t n = strlen(s);
+	struct ob_slot *sl = &o->slot[((uint64_t)(uintptr_t)s *
+	    0x9e3779b97f4a7c15ULL) >> 54];
+	size_t n;
 
-	if (f != FMT_TSV && strpbrk(s, ",\"\r\n") == NULL && (n == 0 ||
-	    (s[0] != ' ' && s[n - 1] != ' ' && s[0] != '\t' &&
-	    s[n - 1] != '\t'))) {
-		ob_put(o, s, n);
+	if (sl->s == s) {
+		ob_put(o, o->text + sl->off, sl->len);
 		return;
 	}
-	if (f == FMT_TSV && strpbrk(s, "\t\r\n") == NULL) {
-		ob_put(o, s, n);
+	if ((n = strlen(s)) > OB_LONG) {
+		ob_flush(o);
+		output_field_n(o->fp, s, n, f);
 		return;
 	}
-	if (f != FMT_TSV && 2 * n + 2 <= sizeof(o->b)) {
-		/* quoted, its quotes doubled, as output_field_n writes it */
-		if (o->n + 2 * n + 2 > sizeof(o->b))
-			ob_flush(o);
-		o->b[o->n++] = '"';
-		for (; *s; s++) {
-			if (*s == '"')
-				o->b[o->n++] = '"';
-			o->b[o->n++] = *s;
-		}
-		o->b[o->n++] = '"';
-		return;
+	if (o->ntext + 2 * n + 2 > OB_TEXT) {	/* forget them all */
+		memset(o->slot, 0, sizeof(o->slot));
+		o->ntext = 0;
 	}
+	sl->s = s;
+	sl->off = (uint32_t)o->ntext;
+	sl->len = (uint32_t)field_escape(s, n, f, o->text + o->ntext);
+	o->ntext += sl->len;
+	ob_put(o, o->text + sl->off, sl->len);
+}
+
+static struct obuf *
+ob_new(FILE *fp)
+{
+	struct obuf *o = xcalloc(1, sizeof(*o));
+
+	o->fp = fp;
+	o->text = xmalloc(OB_TEXT);
+	return o;
+}
+
+static void
+ob_free(struct obuf *o)
+{
 	ob_flush(o);
-	output_field_n(o->fp, s, n, f);
+	free(o->text);
+	free(o);
 }
 
 static void
@@ -229,12 +292,10 @@ write_sv(const struct report *r, enum format f, FILE *fp)
 {
 	struct report_line view, *l = &view;
 	char sep = f == FMT_TSV ? '\t' : ',', d[DATE_BUFSZ];
-	struct obuf *o = xmalloc(sizeof(*o));
+	struct obuf *o = ob_new(fp);
 	size_t i, j, dn = 0;
 	int lastdate = 0, have = 0;
 
-	o->fp = fp;
-	o->n = 0;
 	fprintf(fp, "patient%cdate%cfamily%cminutes%ccode%cunits%cprovider%cpayer"
 	    "%cmodifiers", sep, sep, sep, sep, sep, sep, sep, sep);
 	if (r->by_session)
@@ -276,8 +337,7 @@ write_sv(const struct report *r, enum format f, FILE *fp)
 			ob_char(o, '\n');
 		}
 	}
-	ob_flush(o);
-	free(o);
+	ob_free(o);
 }
 
 static void

@@ -90,6 +90,38 @@ cline_at(const struct report *r, size_t i)
 	return &r->chunks[i >> CHUNK_BITS][i & (CHUNK - 1)];
 }
 
+/*
+ * The lines moved into the order report_sort found (place i takes line
+ * perm[i]), following each cycle with one spare: done only when lines are
+ * added or sorted again after a sort; writers read through perm instead.
+ */
+static void
+settle(struct report *r)
+{
+	uint32_t *to = r->perm;
+	struct cline tmp;
+	size_t i, j;
+
+	if (to == NULL)
+		return;
+	for (i = 0; i < r->nlines; i++) {
+		if (to[i] == i)
+			continue;
+		tmp = *cline_at(r, i);
+		for (j = i; to[j] != i; ) {
+			size_t nx = to[j];
+
+			*cline_at(r, j) = *cline_at(r, nx);
+			to[j] = (uint32_t)j;
+			j = nx;
+		}
+		*cline_at(r, j) = tmp;
+		to[j] = (uint32_t)j;
+	}
+	free(r->perm);
+	r->perm = NULL;
+}
+
 /* The line being built joins the others. */
 static void
 commit(struct report *r)
@@ -102,6 +134,7 @@ commit(struct report *r)
 	if (!r->has_open)
 		return;
 	r->has_open = 0;
+	settle(r);
 	if ((r->nlines & (CHUNK - 1)) == 0) {
 		r->chunks = xreallocarray(r->chunks, r->nchunks + 1,
 		    sizeof(*r->chunks));
@@ -144,9 +177,21 @@ commit(struct report *r)
 void
 report_get(const struct report *r, size_t i, struct report_line *l)
 {
-	const struct cline *c = cline_at(r, i);
+	const struct cline *c, *ahead;
 	const struct line_ext *x;
-	size_t k, e = c->ext & (((uint32_t)1 << EXT_NCODES) - 1);
+	size_t k, e;
+
+	if (r->perm != NULL) {
+		/* lines are read in sorted order, far apart: ask early */
+		if (i + 8 < r->nlines) {
+			ahead = cline_at(r, r->perm[i + 8]);
+			__builtin_prefetch(ahead);
+			__builtin_prefetch((const char *)(ahead + 1) - 1);
+		}
+		c = cline_at(r, r->perm[i]);
+	} else
+		c = cline_at(r, i);
+	e = c->ext & (((uint32_t)1 << EXT_NCODES) - 1);
 
 	memset(l, 0, sizeof(*l));
 	l->patient = r->strs[c->patient];
@@ -379,12 +424,12 @@ void
 report_sort(struct report *r)
 {
 	struct sortctx sc;
-	struct cline tmp;
-	uint32_t *v, *t, *kp, *kd, *to;
+	uint32_t *v, *t, *kp, *kd;
 	size_t i, j, n, lo;
 	int32_t dmin = INT32_MAX, dmax = INT32_MIN;
 
 	commit(r);
+	settle(r);
 	if ((n = r->nlines) < 2)
 		return;
 	sc.r = r;
@@ -428,7 +473,12 @@ report_sort(struct report *r)
 		count_sort(v, t, n, kp, r->nstrs + 1);
 		count_sort(v, t, n, kd, (size_t)((int64_t)dmax - dmin) + 1);
 	} else {
-		count_sort(v, t, n, kd, (size_t)((int64_t)dmax - dmin) + 1);
+		/* lines of a log billed day by day come in date order */
+		for (i = 1; i < n && kd[i - 1] <= kd[i]; i++)
+			;
+		if (i < n)
+			count_sort(v, t, n, kd,
+			    (size_t)((int64_t)dmax - dmin) + 1);
 		count_sort(v, t, n, kp, r->nstrs + 1);
 	}
 	for (lo = 0; lo < n; lo = i) {
@@ -456,23 +506,7 @@ report_sort(struct report *r)
 	free(kd);
 	free(t);
 	free((void *)sc.rank);
-	/* place i takes line v[i]: follow each cycle with one spare */
-	to = v;
-	for (i = 0; i < n; i++) {
-		if (to[i] == i)
-			continue;
-		tmp = *cline_at(r, i);
-		for (j = i; to[j] != i; ) {
-			size_t nx = to[j];
-
-			*cline_at(r, j) = *cline_at(r, nx);
-			to[j] = (uint32_t)j;
-			j = nx;
-		}
-		*cline_at(r, j) = tmp;
-		to[j] = (uint32_t)j;
-	}
-	free(v);
+	r->perm = v;
 }
 
 void
@@ -493,6 +527,7 @@ report_free(struct report *r)
 	for (i = 0; i < r->nchunks; i++)
 		free(r->chunks[i]);
 	free(r->chunks);
+	free(r->perm);
 	free(r->strs);
 	free(r->strmap);
 	for (i = 0; i < r->nrejects; i++) {

@@ -1,0 +1,195 @@
+/*
+ * report_sort against the order SPEC §4 gives the billed lines: patient,
+ * date of service, family, provider, then the order they were added in —
+ * or date first for a calendar's table (by_date).  The expected orders
+ * are written out by hand from that rule; lines are added in scrambled
+ * order, in date order (the order a log billed day by day gives), over a
+ * span of dates far wider than the lines, and again after a sort.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "report.h"
+
+struct in {
+	const char	*patient;
+	int		 date;
+	const char	*family;
+	const char	*provider;
+	long		 minutes;	/* tells the lines apart */
+};
+
+static void
+add(struct report *r, const struct in *v, size_t n, long *order)
+{
+	struct units_result u;
+	struct report_line *l;
+	size_t i;
+
+	memset(&u, 0, sizeof(u));
+	u.ncodes = 1;
+	u.codes[0].code = "97153";
+	u.codes[0].units = 1;
+	u.next = -1;
+	for (i = 0; i < n; i++) {
+		l = report_add(r, v[i].patient, v[i].date, v[i].family,
+		    v[i].minutes, &u);
+		l->provider = v[i].provider;
+		l->order = (*order)++;
+	}
+}
+
+/* The lines' minutes, in the order the report gives them, are want. */
+static void
+expect(const struct report *r, const long *want, size_t n)
+{
+	struct report_line l;
+	size_t i;
+
+	assert_int_equal(r->nlines, n);
+	for (i = 0; i < n; i++) {
+		report_get(r, i, &l);
+		assert_int_equal(l.minutes, want[i]);
+	}
+}
+
+static void
+test_scrambled(void **state)
+{
+	/* copies of one patient's string, at different addresses, sort as one */
+	static char b1[] = "B", b2[] = "B";
+	const struct in v[] = {
+		{ b1,  20, "97153", "Z", 1 },
+		{ "A", 21, "97153", "",  2 },
+		{ b2,  20, "97151", "Z", 3 },
+		{ "A", 20, "97155", "Y", 4 },
+		{ b1,  19, "97153", "",  5 },
+		{ "A", 20, "97155", "X", 6 },
+		{ b2,  20, "97153", "Z", 7 },	/* a tie of 1: added after */
+		{ "A", 20, "97153", "",  8 },
+	};
+	const long want[] = { 8, 6, 4, 2, 5, 3, 1, 7 };
+	struct report r;
+	long order = 0;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	add(&r, v, 8, &order);
+	report_sort(&r);
+	expect(&r, want, 8);
+	report_free(&r);
+}
+
+static void
+test_date_order(void **state)
+{
+	/* as a log billed day by day adds them: dates never go back */
+	const struct in v[] = {
+		{ "C", 10, "97153", "", 1 },
+		{ "A", 10, "97153", "", 2 },
+		{ "B", 11, "97153", "", 3 },
+		{ "A", 11, "97151", "", 4 },
+		{ "C", 12, "97153", "", 5 },
+		{ "A", 12, "97153", "", 6 },
+	};
+	const long want[] = { 2, 4, 6, 3, 1, 5 };
+	struct report r;
+	long order = 0;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	add(&r, v, 6, &order);
+	report_sort(&r);
+	expect(&r, want, 6);
+	report_free(&r);
+}
+
+static void
+test_wide_dates(void **state)
+{
+	/* dates far apart (more days than 4 a line): ranked, not counted */
+	const struct in v[] = {
+		{ "A", 2000000, "97153", "", 1 },
+		{ "A", -100000, "97153", "", 2 },
+		{ "B", 5,       "97153", "", 3 },
+		{ "A", 5,       "97153", "", 4 },
+	};
+	const long want[] = { 2, 4, 1, 3 };
+	struct report r;
+	long order = 0;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	add(&r, v, 4, &order);
+	report_sort(&r);
+	expect(&r, want, 4);
+	report_free(&r);
+}
+
+static void
+test_added_after_sort(void **state)
+{
+	const struct in v[] = {
+		{ "B", 3, "97153", "", 1 },
+		{ "A", 4, "97153", "", 2 },
+		{ "A", 2, "97153", "", 3 },
+	};
+	const struct in more[] = {
+		{ "A", 3, "97153", "", 4 },
+		{ "B", 1, "97153", "", 5 },
+	};
+	const long first[] = { 3, 2, 1 }, then[] = { 3, 4, 2, 5, 1 };
+	struct report r;
+	long order = 0;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	add(&r, v, 3, &order);
+	report_sort(&r);
+	expect(&r, first, 3);
+	add(&r, more, 2, &order);
+	report_sort(&r);
+	expect(&r, then, 5);
+	report_free(&r);
+}
+
+static void
+test_by_date(void **state)
+{
+	const struct in v[] = {
+		{ "B", 2, "97153", "", 1 },
+		{ "A", 3, "97153", "", 2 },
+		{ "A", 2, "97153", "", 3 },
+		{ "B", 1, "97153", "", 4 },
+	};
+	const long want[] = { 4, 3, 1, 2 };
+	struct report r;
+	long order = 0;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.by_date = 1;
+	add(&r, v, 4, &order);
+	report_sort(&r);
+	expect(&r, want, 4);
+	report_free(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scrambled),
+		cmocka_unit_test(test_date_order),
+		cmocka_unit_test(test_wide_dates),
+		cmocka_unit_test(test_added_after_sort),
+		cmocka_unit_test(test_by_date),
+	};
+
+	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
+}
