@@ -3,6 +3,7 @@
  * output only here, and only in the lines they belong to.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,31 +155,44 @@ struct ob_slot {
 };
 
 struct obuf {
-	FILE		*fp;
-	size_t		 n;
+	FILE		*fp;		/* NULL: the text is kept, b grows */
+	char		*b;
+	size_t		 n, cap;
 	struct ob_slot	 slot[OB_SLOTS];
 	char		*text;
 	size_t		 ntext;
-	char		 b[65536];
 };
 
 static void
 ob_flush(struct obuf *o)
 {
-	if (o->n > 0)
+	if (o->n > 0 && o->fp != NULL) {
 		fwrite(o->b, 1, o->n, o->fp);
-	o->n = 0;
+		o->n = 0;
+	}
+}
+
+/* Room for n more bytes; 0 when they must go to the file straight. */
+static int
+ob_room(struct obuf *o, size_t n)
+{
+	if (o->n + n <= o->cap)
+		return 1;
+	if (o->fp != NULL) {
+		ob_flush(o);
+		return n <= o->cap;
+	}
+	o->cap = o->n + n > 2 * o->cap ? o->n + n : 2 * o->cap;
+	o->b = xreallocarray(o->b, o->cap, 1);
+	return 1;
 }
 
 static void
 ob_put(struct obuf *o, const char *s, size_t n)
 {
-	if (o->n + n > sizeof(o->b)) {
-		ob_flush(o);
-		if (n > sizeof(o->b)) {
-			fwrite(s, 1, n, o->fp);
-			return;
-		}
+	if (!ob_room(o, n)) {
+		fwrite(s, 1, n, o->fp);
+		return;
 	}
 	memcpy(o->b + o->n, s, n);
 	o->n += n;
@@ -187,8 +201,8 @@ ob_put(struct obuf *o, const char *s, size_t n)
 static void
 ob_char(struct obuf *o, char c)
 {
-	if (o->n == sizeof(o->b))
-		ob_flush(o);
+	if (o->n == o->cap)
+		(void)ob_room(o, 1);
 	o->b[o->n++] = c;
 }
 
@@ -254,8 +268,10 @@ ob_field(struct obuf *o, const char *s, enum format f)
 		return;
 	}
 	if ((n = strlen(s)) > OB_LONG) {
-		ob_flush(o);
-		output_field_n(o->fp, s, n, f);
+		if (ob_room(o, 2 * n + 2))
+			o->n += field_escape(s, n, f, o->b + o->n);
+		else
+			output_field_n(o->fp, s, n, f);
 		return;
 	}
 	if (o->ntext + 2 * n + 2 > OB_TEXT) {	/* forget them all */
@@ -269,12 +285,15 @@ ob_field(struct obuf *o, const char *s, enum format f)
 	ob_put(o, o->text + sl->off, sl->len);
 }
 
+/* A buffer writing to fp, or keeping its text when fp is NULL. */
 static struct obuf *
 ob_new(FILE *fp)
 {
 	struct obuf *o = xcalloc(1, sizeof(*o));
 
 	o->fp = fp;
+	o->cap = 65536;
+	o->b = xmalloc(o->cap);
 	o->text = xmalloc(OB_TEXT);
 	return o;
 }
@@ -283,25 +302,22 @@ static void
 ob_free(struct obuf *o)
 {
 	ob_flush(o);
+	free(o->b);
 	free(o->text);
 	free(o);
 }
 
+/* Lines [lo, hi) of the report as CSV or TSV rows, into o. */
 static void
-write_sv(const struct report *r, enum format f, FILE *fp)
+sv_lines(const struct report *r, enum format f, size_t lo, size_t hi,
+    struct obuf *o)
 {
 	struct report_line view, *l = &view;
 	char sep = f == FMT_TSV ? '\t' : ',', d[DATE_BUFSZ];
-	struct obuf *o = ob_new(fp);
 	size_t i, j, dn = 0;
 	int lastdate = 0, have = 0;
 
-	fprintf(fp, "patient%cdate%cfamily%cminutes%ccode%cunits%cprovider%cpayer"
-	    "%cmodifiers", sep, sep, sep, sep, sep, sep, sep, sep);
-	if (r->by_session)
-		fprintf(fp, "%cstart%cend%csource", sep, sep, sep);
-	fputc('\n', fp);
-	for (i = 0; i < r->nlines; i++) {
+	for (i = lo; i < hi; i++) {
 		report_get(r, i, l);
 		if (!have || l->date != lastdate) {
 			dn = strlen(date_format(l->date, d));
@@ -337,6 +353,105 @@ write_sv(const struct report *r, enum format f, FILE *fp)
 			ob_char(o, '\n');
 		}
 	}
+}
+
+/*
+ * Many lines are formatted in two threads: the lines go in parts of
+ * SV_PART, a helper formats every odd part into one of SV_AHEAD buffers
+ * while the caller formats the even ones and writes every part in order.
+ */
+#define SV_PART		4096
+#define SV_AHEAD	2
+
+struct sv_helper {
+	const struct report	*r;
+	enum format		 f;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	struct obuf		*buf[SV_AHEAD];
+	size_t			 done;		/* odd parts formatted */
+	size_t			 taken;		/* ... and written */
+	size_t			 nparts;
+};
+
+static void *
+sv_helper_main(void *arg)
+{
+	struct sv_helper *h = arg;
+	struct obuf *o;
+	size_t k, part, lo, hi;
+
+	for (k = 0; (part = 2 * k + 1) < h->nparts; k++) {
+		pthread_mutex_lock(&h->mu);
+		while (k - h->taken >= SV_AHEAD)
+			pthread_cond_wait(&h->cv, &h->mu);
+		pthread_mutex_unlock(&h->mu);
+		o = h->buf[k % SV_AHEAD];
+		o->n = 0;
+		lo = part * SV_PART;
+		hi = lo + SV_PART < h->r->nlines ? lo + SV_PART : h->r->nlines;
+		sv_lines(h->r, h->f, lo, hi, o);
+		pthread_mutex_lock(&h->mu);
+		h->done = k + 1;
+		pthread_cond_broadcast(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+	}
+	return NULL;
+}
+
+static void
+write_sv(const struct report *r, enum format f, FILE *fp)
+{
+	char sep = f == FMT_TSV ? '\t' : ',';
+	struct obuf *o = ob_new(fp);
+	struct sv_helper h;
+	pthread_t th;
+	size_t k, part, lo, hi;
+
+	fprintf(fp, "patient%cdate%cfamily%cminutes%ccode%cunits%cprovider%cpayer"
+	    "%cmodifiers", sep, sep, sep, sep, sep, sep, sep, sep);
+	if (r->by_session)
+		fprintf(fp, "%cstart%cend%csource", sep, sep, sep);
+	fputc('\n', fp);
+	memset(&h, 0, sizeof(h));
+	h.r = r;
+	h.f = f;
+	h.nparts = (r->nlines + SV_PART - 1) / SV_PART;
+	if (h.nparts < 4) {
+		sv_lines(r, f, 0, r->nlines, o);
+		ob_free(o);
+		return;
+	}
+	for (k = 0; k < SV_AHEAD; k++)
+		h.buf[k] = ob_new(NULL);
+	pthread_mutex_init(&h.mu, NULL);
+	pthread_cond_init(&h.cv, NULL);
+	if (pthread_create(&th, NULL, sv_helper_main, &h) != 0)
+		h.nparts = 0;		/* no thread: every part here */
+	for (part = 0; part * SV_PART < r->nlines; part++) {
+		lo = part * SV_PART;
+		hi = lo + SV_PART < r->nlines ? lo + SV_PART : r->nlines;
+		if (part % 2 == 0 || h.nparts == 0) {
+			sv_lines(r, f, lo, hi, o);
+			continue;
+		}
+		k = part / 2;
+		pthread_mutex_lock(&h.mu);
+		while (h.done <= k)
+			pthread_cond_wait(&h.cv, &h.mu);
+		pthread_mutex_unlock(&h.mu);
+		ob_put(o, h.buf[k % SV_AHEAD]->b, h.buf[k % SV_AHEAD]->n);
+		pthread_mutex_lock(&h.mu);
+		h.taken = k + 1;
+		pthread_cond_broadcast(&h.cv);
+		pthread_mutex_unlock(&h.mu);
+	}
+	if (h.nparts != 0)
+		pthread_join(th, NULL);
+	pthread_mutex_destroy(&h.mu);
+	pthread_cond_destroy(&h.cv);
+	for (k = 0; k < SV_AHEAD; k++)
+		ob_free(h.buf[k]);
 	ob_free(o);
 }
 

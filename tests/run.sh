@@ -76,7 +76,7 @@ for dir in "$top"/tests/cli/*/; do
 		cmp -s "$scratch/err" "$dir/stderr" || {
 			bad="$bad stderr"; diff -u "$dir/stderr" "$scratch/err" | head -20; }
 	elif [ -s "$scratch/err" ]; then
-		bad="$bad stderr"; head -5 "$scratch/err"
+		bad="$bad stderr"; head -40 "$scratch/err"
 	fi
 	[ "$(cat "$scratch/status")" = "$want_status" ] ||
 		bad="$bad status $(cat "$scratch/status") (want $want_status)"
