@@ -106,6 +106,7 @@ struct file {
 	struct logrun		*run;
 	char			*scratch;	/* this row's trimmed fields */
 	size_t			 scratchcap;
+	struct memo		*memo;		/* dates and times parsed */
 	struct {
 		char				 code[16];
 		const struct rules_family	*fam;
@@ -511,6 +512,94 @@ reject(struct file *F, const struct csvrec *rec, const char *fmt, ...)
 }
 
 /*
+ * Dates and times parsed, by their text: a log's rows say the same few
+ * dates and times of day over and over.  A text of at most 16 bytes is
+ * its own key (its bytes, zero-padded: a field has no NUL byte); each
+ * slot holds the last text that fell in it.
+ */
+#define MEMO_BITS	10
+
+struct memo_slot {
+	uint64_t	k[2];		/* k[0] 0: empty (no text starts with NUL) */
+	int		rc;
+	int		day;
+	struct clock	c;
+};
+
+struct memo {
+	struct memo_slot	date[1 << MEMO_BITS];
+	struct memo_slot	time[1 << MEMO_BITS];
+};
+
+/* The key of s, in k; 0 when s is too long (or empty) for one. */
+static int
+memo_key(const char *s, uint64_t k[2])
+{
+	char b[16] = { 0 };
+	size_t n = strnlen(s, 17);
+
+	if (n == 0 || n > 16)
+		return 0;
+	memcpy(b, s, n);
+	memcpy(k, b, 16);
+	return 1;
+}
+
+static struct memo_slot *
+memo_slot(struct memo_slot *tab, const uint64_t k[2])
+{
+	uint64_t h = (k[0] ^ str_mix(k[1])) * 0x9e3779b97f4a7c15ULL;
+
+	return &tab[h >> (64 - MEMO_BITS)];
+}
+
+static struct memo *
+memo_of(struct file *F)
+{
+	if (F->memo == NULL)
+		F->memo = xcalloc(1, sizeof(*F->memo));
+	return F->memo;
+}
+
+/* date_parse_log, through the memo. */
+static int
+memo_date(struct file *F, const char *s, int dmy, int *day)
+{
+	struct memo_slot *e;
+	uint64_t k[2];
+
+	if (!memo_key(s, k))
+		return date_parse_log(s, dmy, day);
+	e = memo_slot(memo_of(F)->date, k);
+	if (e->k[0] != k[0] || e->k[1] != k[1]) {
+		e->k[0] = k[0];
+		e->k[1] = k[1];
+		e->rc = date_parse_log(s, dmy, &e->day);
+	}
+	*day = e->day;
+	return e->rc;
+}
+
+/* time_parse_log, through the memo. */
+static int
+memo_time(struct file *F, const char *s, int dmy, struct clock *c)
+{
+	struct memo_slot *e;
+	uint64_t k[2];
+
+	if (!memo_key(s, k))
+		return time_parse_log(s, dmy, c);
+	e = memo_slot(memo_of(F)->time, k);
+	if (e->k[0] != k[0] || e->k[1] != k[1]) {
+		e->k[0] = k[0];
+		e->k[1] = k[1];
+		e->rc = time_parse_log(s, dmy, &e->c);
+	}
+	*c = e->c;
+	return e->rc;
+}
+
+/*
  * The row's known fields, trimmed: where the reader holds them, or copied
  * into one scratch buffer (no allocation per field) when blanks follow;
  * "" for a column the log does not have.  The code is always a copy, the
@@ -881,8 +970,7 @@ row(struct file *F, const struct csvrec *rec)
 		why = xstrdup("date: missing");
 		goto out;
 	}
-	if (date_parse_log(v[COL_DATE], o->rules->date_order == ORDER_DMY,
-	    &day) != 0) {
+	if (memo_date(F, v[COL_DATE], dmy, &day) != 0) {
 		char *t = shorten(v[COL_DATE]);
 
 		why = xasprintf("date: '%s' is not a date (%s)", t,
@@ -939,7 +1027,7 @@ row(struct file *F, const struct csvrec *rec)
 			goto out;
 		}
 		for (i = COL_START; i <= COL_END; i++)
-			if (*v[i] != '\0' && time_parse_log(v[i], dmy,
+			if (*v[i] != '\0' && memo_time(F, v[i], dmy,
 			    i == COL_START ? &cs : &ce) != 0) {
 				char *t = shorten(v[i]);
 
@@ -1185,6 +1273,7 @@ logread_file(const char *name, FILE *fp, const struct logopts *o,
 		str_freev(F.skip, o->rules->nskip_status);
 	free(F.map);
 	free(F.scratch);
+	free(F.memo);
 	csvread_free(r);
 	return status;
 }
