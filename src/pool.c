@@ -56,6 +56,8 @@ struct entry {
 	int				 notes;
 	int				 alone;	/* a session pooled with nothing */
 	size_t				 nprov;	/* distinct providers (in the set) */
+	const char			*pfirst;	/* interned: the first of them,
+						   kept here rather than in the set */
 	int				 noprov;	/* a session named none */
 	struct addon			*adds;
 	size_t				 nadds;
@@ -318,12 +320,14 @@ pslot_of(const struct pool *p, const struct entry *e, const char *prov)
 	return (size_t)(h & (p->ptabsize - 1));
 }
 
-/* Is (e, prov) in the set?  prov interned. */
+/* Is (e, prov) in the set (or e's first)?  prov interned. */
 static int
 pset_has(const struct pool *p, const struct entry *e, const char *prov)
 {
 	size_t j;
 
+	if (e->pfirst == prov)
+		return 1;
 	if (p->ptabsize == 0)
 		return 0;
 	for (j = pslot_of(p, e, prov); p->ptab[j].e != NULL;
@@ -335,11 +339,15 @@ pset_has(const struct pool *p, const struct entry *e, const char *prov)
 
 /* Add (e, prov); 1 when it is new. */
 static int
-pset_add(struct pool *p, const struct entry *e, const char *prov)
+pset_add(struct pool *p, struct entry *e, const char *prov)
 {
 	struct pslot *old;
 	size_t j, i, size;
 
+	if (e->pfirst == NULL) {	/* most pools have one provider */
+		e->pfirst = prov;
+		return 1;
+	}
 	if (pset_has(p, e, prov))
 		return 0;
 	if (2 * (p->pn + 1) > p->ptabsize) {
