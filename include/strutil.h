@@ -21,6 +21,13 @@ uint64_t str_hash(const void *, size_t n);
 uint64_t str_hash_from(uint64_t h, const void *, size_t n);
 /* splitmix64's finalizer: every bit of z felt in every bit. */
 uint64_t str_mix(uint64_t z);
+/*
+ * A string of 1 to 16 bytes as its own key, its bytes zero-padded into
+ * k (no two strings alike, as a string holds no NUL); 0 when s is empty
+ * or longer.  str_key_slot: its place in a table of 2^bits.
+ */
+int	 str_key16(const char *s, uint64_t k[2]);
+size_t	 str_key_slot(const uint64_t k[2], unsigned bits);
 
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);

@@ -531,26 +531,10 @@ struct memo {
 	struct memo_slot	time[1 << MEMO_BITS];
 };
 
-/* The key of s, in k; 0 when s is too long (or empty) for one. */
-static int
-memo_key(const char *s, uint64_t k[2])
-{
-	char b[16] = { 0 };
-	size_t n = strnlen(s, 17);
-
-	if (n == 0 || n > 16)
-		return 0;
-	memcpy(b, s, n);
-	memcpy(k, b, 16);
-	return 1;
-}
-
 static struct memo_slot *
 memo_slot(struct memo_slot *tab, const uint64_t k[2])
 {
-	uint64_t h = (k[0] ^ str_mix(k[1])) * 0x9e3779b97f4a7c15ULL;
-
-	return &tab[h >> (64 - MEMO_BITS)];
+	return &tab[str_key_slot(k, MEMO_BITS)];
 }
 
 static struct memo *
@@ -568,7 +552,7 @@ memo_date(struct file *F, const char *s, int dmy, int *day)
 	struct memo_slot *e;
 	uint64_t k[2];
 
-	if (!memo_key(s, k))
+	if (!str_key16(s, k))
 		return date_parse_log(s, dmy, day);
 	e = memo_slot(memo_of(F)->date, k);
 	if (e->k[0] != k[0] || e->k[1] != k[1]) {
@@ -587,7 +571,7 @@ memo_time(struct file *F, const char *s, int dmy, struct clock *c)
 	struct memo_slot *e;
 	uint64_t k[2];
 
-	if (!memo_key(s, k))
+	if (!str_key16(s, k))
 		return time_parse_log(s, dmy, c);
 	e = memo_slot(memo_of(F)->time, k);
 	if (e->k[0] != k[0] || e->k[1] != k[1]) {

@@ -286,3 +286,24 @@ str_mix(uint64_t z)
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
 }
+
+int
+str_key16(const char *s, uint64_t k[2])
+{
+	char b[16] = { 0 };
+	size_t n;
+
+	for (n = 0; n < 16 && s[n] != '\0'; n++)
+		b[n] = s[n];
+	if (n == 0 || (n == 16 && s[16] != '\0'))
+		return 0;
+	memcpy(k, b, 16);
+	return 1;
+}
+
+size_t
+str_key_slot(const uint64_t k[2], unsigned bits)
+{
+	return (size_t)(((k[0] ^ str_mix(k[1])) * 0x9e3779b97f4a7c15ULL) >>
+	    (64 - bits));
+}
