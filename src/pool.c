@@ -1389,10 +1389,32 @@ replay(struct pool *p, int stream)
 		sort_pool = p;
 		qsort(v, n, sizeof(*v), cmp_dsess);
 	}
+	/*
+	 * Moved into that order where they lie (place i takes session v[i],
+	 * each cycle followed with one spare), so that each chunk is let go
+	 * once read through: the kept sessions shrink as the pools they make
+	 * and the report's lines grow.
+	 */
+	for (i = 0; i < n; i++) {
+		struct dsess tmp;
+		size_t j, nx;
+
+		if (v[i] == i)
+			continue;
+		tmp = *dsess_at(p, i);
+		for (j = i; v[j] != i; j = nx) {
+			nx = v[j];
+			*dsess_at(p, j) = *dsess_at(p, nx);
+			v[j] = (uint32_t)j;
+		}
+		*dsess_at(p, j) = tmp;
+		v[j] = (uint32_t)j;
+	}
+	free(v);
 	p->stream = stream;
 	p->replaying = 1;
 	for (i = 0; i < n; i++) {
-		d = dsess_at(p, v[i]);
+		d = dsess_at(p, i);
 		memset(&s, 0, sizeof(s));
 		s.patient = kept_str(p, d->patient);
 		s.payer = kept_str(p, d->payer);
@@ -1419,9 +1441,12 @@ replay(struct pool *p, int stream)
 		add_now(p, &s, d->rare ? d->rare->tag : NULL);
 		if (d->rare)
 			d->rare->tag = NULL;
+		if ((i & (DCHUNK - 1)) == DCHUNK - 1) {	/* read through */
+			free(p->dchunks[i >> DCHUNK_BITS]);
+			p->dchunks[i >> DCHUNK_BITS] = NULL;
+		}
 	}
 	p->replaying = 0;
-	free(v);
 	for (i = 0; i < (n + DCHUNK - 1) >> DCHUNK_BITS; i++)
 		free(p->dchunks[i]);
 	free(p->dchunks);
