@@ -116,28 +116,30 @@ struct pslot {
 };
 
 /*
- * A session kept (defer), in 80 bytes rather than struct session's: its
- * strings interned and named by id, its end as its length, its flags in
- * bytes, and the rare parts (an add-on's tag, the texts of --by session)
- * beside, in the arena.  replay() makes a struct session of it again.
+ * A session kept (defer), in 64 bytes rather than struct session's: its
+ * strings interned and its family and units code (the rules' own) named
+ * by id, its end as its length, its flags in bytes, and the rare parts
+ * (an add-on's tag, the texts of --by session, a line past 2^32) beside,
+ * by index.  replay() makes a struct session of it again.
  */
 struct drare {
 	void				*tag;
 	const char			*texts[3];	/* source, start, end */
+	long				 line;
 };
 
 struct dsess {
-	const struct rules_family	*family;
-	const char			*units_code;	/* the rules' own */
-	struct drare			*rare;		/* or NULL */
 	long long			 start;
 	long long			 span;	/* timed: end - start; else seconds */
-	long				 line;
 	uint32_t			 patient, payer, provider, file, modifiers;
+	uint32_t			 family, units_code;	/* ptr_id */
+	uint32_t			 rare;	/* index + 1 in p->rares, or 0 */
+	uint32_t			 line;	/* UINT32_MAX: in its rare part */
 	int32_t				 units;	/* 0 to 100,000 (logread) */
 	int32_t				 date;
 	unsigned char			 notes, timed, alone, has_units;
 };
+_Static_assert(sizeof(struct dsess) == 64, "a kept session in 64 bytes");
 _Static_assert(NOTE_PAYERS < 256, "session notes kept in a byte");
 
 /* Sessions kept at most (about 100 bytes each, 100 MiB) before pools
@@ -180,6 +182,12 @@ struct pool {
 	const char		*file_src, *file_in;	/* the last file named */
 	struct dsess		**dchunks;	/* sessions kept (defer) */
 	size_t			 nd;
+	struct drare		*rares;		/* their rare parts */
+	size_t			 nrares, caprares;
+	const void		**ptrs;		/* by ptr_id; id 0: NULL */
+	size_t			 nptrs, capptrs;
+	uint32_t		*ptrmap;	/* pointer -> id (open addr.) */
+	size_t			 ptrmapsize;
 	size_t			 hold_max;	/* at most so many kept */
 	int			 held;		/* pools held to the end */
 	int			 replaying;	/* add_now on kept sessions */
@@ -534,6 +542,69 @@ kept_str(const struct pool *p, uint32_t id)
 	return p->strv[id];
 }
 
+static size_t
+ptr_slot(const struct pool *p, const void *v)
+{
+	return (size_t)(str_mix((uint64_t)(uintptr_t)v) & (p->ptrmapsize - 1));
+}
+
+/* The id of a pointer the rules own (a family, a code): the same for the
+ * same pointer, 0 for NULL; few distinct ones. */
+static uint32_t
+ptr_id(struct pool *p, const void *v)
+{
+	size_t j, i;
+	uint32_t id;
+
+	if (v == NULL)
+		return 0;
+	if (2 * (p->nptrs + 2) > p->ptrmapsize) {
+		free(p->ptrmap);
+		p->ptrmapsize = p->ptrmapsize ? p->ptrmapsize * 2 : 64;
+		p->ptrmap = xcalloc(p->ptrmapsize, sizeof(*p->ptrmap));
+		for (i = 1; i <= p->nptrs; i++) {
+			for (j = ptr_slot(p, p->ptrs[i]); p->ptrmap[j];
+			    j = (j + 1) & (p->ptrmapsize - 1))
+				;
+			p->ptrmap[j] = (uint32_t)i;
+		}
+	}
+	for (j = ptr_slot(p, v); (id = p->ptrmap[j]) != 0;
+	    j = (j + 1) & (p->ptrmapsize - 1))
+		if (p->ptrs[id] == v)
+			return id;
+	if (p->nptrs + 1 >= p->capptrs) {
+		p->capptrs = p->capptrs ? p->capptrs * 2 : 16;
+		p->ptrs = xreallocarray(p->ptrs, p->capptrs, sizeof(*p->ptrs));
+	}
+	id = (uint32_t)++p->nptrs;
+	p->ptrs[id] = v;
+	p->ptrmap[j] = id;
+	return id;
+}
+
+static const void *
+kept_ptr(const struct pool *p, uint32_t id)
+{
+	return id ? p->ptrs[id] : NULL;
+}
+
+/* A kept session's rare part, made on first need. */
+static struct drare *
+rare_of(struct pool *p, struct dsess *d)
+{
+	if (d->rare == 0) {
+		if (p->nrares == p->caprares) {
+			p->caprares = p->caprares ? p->caprares * 2 : 64;
+			p->rares = xreallocarray(p->rares, p->caprares,
+			    sizeof(*p->rares));
+		}
+		memset(&p->rares[p->nrares], 0, sizeof(*p->rares));
+		d->rare = (uint32_t)++p->nrares;
+	}
+	return &p->rares[d->rare - 1];
+}
+
 static const char *
 keep_text(struct pool *p, const char *s)
 {
@@ -579,30 +650,34 @@ defer(struct pool *p, const struct session *s, void *tag)
 	d->provider = keep_str(p, s->provider);
 	d->file = keep_str(p, s->file);
 	d->modifiers = keep_str(p, s->modifiers);
-	d->units_code = s->units_code;
-	d->family = s->family;
+	d->units_code = ptr_id(p, s->units_code);
+	d->family = ptr_id(p, s->family);
 	d->start = s->start;
 	/* a timed session's length is its end less its start (the readers
 	 * make it so), an untimed one's start and end are 0 */
 	d->span = s->timed ? s->end - s->start : s->seconds;
-	d->line = s->line;
 	d->units = (int32_t)s->units;
 	d->date = s->date;
 	d->notes = (unsigned char)s->notes;
 	d->timed = s->timed != 0;
 	d->alone = s->alone != 0;
 	d->has_units = s->has_units != 0;
-	d->rare = NULL;
-	if (tag != NULL || p->by_session) {
-		d->rare = arena(p, sizeof(*d->rare));
-		memset(d->rare, 0, sizeof(*d->rare));
-		d->rare->tag = tag;
+	d->rare = 0;
+	if (s->line >= 0 && s->line < (long)UINT32_MAX)
+		d->line = (uint32_t)s->line;
+	else {
+		d->line = UINT32_MAX;
+		rare_of(p, d)->line = s->line;
 	}
+	if (tag != NULL)
+		rare_of(p, d)->tag = tag;
 	if (p->by_session) {
 		/* the texts of a session's own line */
-		d->rare->texts[0] = keep_text(p, s->source);
-		d->rare->texts[1] = keep_text(p, s->start_text);
-		d->rare->texts[2] = keep_text(p, s->end_text);
+		struct drare *r = rare_of(p, d);
+
+		r->texts[0] = keep_text(p, s->source);
+		r->texts[1] = keep_text(p, s->start_text);
+		r->texts[2] = keep_text(p, s->end_text);
 	}
 }
 
@@ -1381,6 +1456,7 @@ replay(struct pool *p, int stream)
 	size_t i, n = p->nd;
 	struct dsess *d;
 	struct session s;
+	void *tag;
 
 	v = xcalloc(n ? n : 1, sizeof(*v));
 	if (by_date(p, v) != 0) {
@@ -1421,8 +1497,8 @@ replay(struct pool *p, int stream)
 		s.provider = kept_str(p, d->provider);
 		s.file = kept_str(p, d->file);
 		s.modifiers = kept_str(p, d->modifiers);
-		s.units_code = d->units_code;
-		s.family = d->family;
+		s.units_code = kept_ptr(p, d->units_code);
+		s.family = kept_ptr(p, d->family);
 		s.start = d->start;
 		s.end = d->timed ? d->start + d->span : 0;
 		s.seconds = (long)d->span;
@@ -1433,14 +1509,19 @@ replay(struct pool *p, int stream)
 		s.timed = d->timed;
 		s.alone = d->alone;
 		s.has_units = d->has_units;
+		tag = NULL;
 		if (d->rare) {
-			s.source = d->rare->texts[0];
-			s.start_text = d->rare->texts[1];
-			s.end_text = d->rare->texts[2];
+			struct drare *r = &p->rares[d->rare - 1];
+
+			s.source = r->texts[0];
+			s.start_text = r->texts[1];
+			s.end_text = r->texts[2];
+			if (d->line == UINT32_MAX)
+				s.line = r->line;
+			tag = r->tag;
+			r->tag = NULL;
 		}
-		add_now(p, &s, d->rare ? d->rare->tag : NULL);
-		if (d->rare)
-			d->rare->tag = NULL;
+		add_now(p, &s, tag);
 		if ((i & (DCHUNK - 1)) == DCHUNK - 1) {	/* read through */
 			free(p->dchunks[i >> DCHUNK_BITS]);
 			p->dchunks[i >> DCHUNK_BITS] = NULL;
@@ -1452,6 +1533,9 @@ replay(struct pool *p, int stream)
 	free(p->dchunks);
 	p->dchunks = NULL;
 	p->nd = 0;
+	free(p->rares);
+	p->rares = NULL;
+	p->nrares = p->caprares = 0;
 }
 
 void
@@ -1541,9 +1625,12 @@ pool_free(struct pool *p)
 		free(p->pend[i].why);
 	}
 	free(p->pend);
-	for (i = 0; i < p->nd; i++)
-		if (dsess_at(p, i)->rare && dsess_at(p, i)->rare->tag)
-			p->tag_free(dsess_at(p, i)->rare->tag);
+	for (i = 0; i < p->nrares; i++)
+		if (p->rares[i].tag)
+			p->tag_free(p->rares[i].tag);
+	free(p->rares);
+	free(p->ptrs);
+	free(p->ptrmap);
 	for (i = 0; i < (p->nd + DCHUNK - 1) >> DCHUNK_BITS; i++)
 		free(p->dchunks[i]);
 	free(p->dchunks);
