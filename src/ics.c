@@ -72,9 +72,11 @@ struct reader {
 	char			*floating_name;
 	regex_t			 pattern;
 	int			 has_pattern;
-	char			**uids;		/* UID -> line, from the raw text */
-	long			*uidline;
+	size_t			*uids;		/* UID -> line, from the raw text: */
+	long			*uidline;	/* each UID's place in uidtext */
 	size_t			 nuids;
+	char			*uidtext;	/* the UIDs, NUL after each */
+	size_t			 uidlen, uidcap;
 	struct uidline		*index;
 	long			*evlines;	/* BEGIN:VEVENT of each calendar's */
 	size_t			 nevlines, capev;	/* own events, in order */
@@ -265,7 +267,14 @@ scan_lines(struct reader *R, const char *text)
 				R->uidline = xreallocarray(R->uidline, cap,
 				    sizeof(*R->uidline));
 			}
-			R->uids[R->nuids] = xstrndup(s + 4, n - 4);
+			while (R->uidlen + n - 4 + 1 > R->uidcap) {
+				R->uidcap = R->uidcap ? R->uidcap * 2 : 4096;
+				R->uidtext = xreallocarray(R->uidtext, R->uidcap, 1);
+			}
+			memcpy(R->uidtext + R->uidlen, s + 4, n - 4);
+			R->uidtext[R->uidlen + n - 4] = '\0';
+			R->uids[R->nuids] = R->uidlen;
+			R->uidlen += n - 4 + 1;
 			R->uidline[R->nuids++] = begin;
 			begin = 0;
 		}
@@ -298,22 +307,26 @@ index_uids(struct reader *R)
 
 	R->index = xcalloc(R->nuids ? R->nuids : 1, sizeof(*R->index));
 	for (i = 0; i < R->nuids; i++) {
-		R->index[i].uid = R->uids[i];
+		R->index[i].uid = R->uidtext + R->uids[i];
 		R->index[i].line = R->uidline[i];
 	}
 	if (R->nuids > 1)
 		qsort(R->index, R->nuids, sizeof(*R->index), cmp_uidline);
+	/* the index holds them now */
+	free(R->uids);
+	free(R->uidline);
+	R->uids = NULL;
+	R->uidline = NULL;
 }
 
 static void
 free_lines(struct reader *R)
 {
-	size_t i;
-
-	for (i = 0; i < R->nuids; i++)
-		free(R->uids[i]);
 	free(R->uids);
 	free(R->uidline);
+	free(R->uidtext);
+	R->uidtext = NULL;
+	R->uidlen = R->uidcap = 0;
 	free(R->index);
 	free(R->evlines);
 	R->evlines = NULL;
