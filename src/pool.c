@@ -142,7 +142,7 @@ struct dsess {
 _Static_assert(sizeof(struct dsess) == 64, "a kept session in 64 bytes");
 _Static_assert(NOTE_PAYERS < 256, "session notes kept in a byte");
 
-/* Sessions kept at most (about 100 bytes each, 100 MiB) before pools
+/* Sessions kept at most (64 bytes each, 64 MiB) before pools
  * take them: past that, memory follows pools, not rows. */
 #define HOLD_MAX	((size_t)1 << 20)
 
