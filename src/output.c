@@ -47,35 +47,52 @@ output_field(FILE *fp, const char *s, enum format f)
 	output_field_n(fp, s, strlen(s), f);
 }
 
-void
-output_field_n(FILE *fp, const char *s, size_t n, enum format f)
+/*
+ * s[0..n) as a field: in TSV its tabs and line ends as blanks; in CSV
+ * quoted, its quotes doubled, when it holds a comma, a quote or a line
+ * end, or has blanks at either end (so that a CSV reader keeps them).
+ * Into out (room for 2n + 2 bytes); its length.
+ */
+static size_t
+field_escape(const char *s, size_t n, enum format f, char *out)
 {
-	size_t i;
+	size_t i, k = 0;
 	int quote = 0;
 
 	if (f == FMT_TSV) {
 		for (i = 0; i < n; i++)
-			fputc(s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ? ' ' :
-			    s[i], fp);
-		return;
+			out[i] = s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ?
+			    ' ' : s[i];
+		return n;
 	}
-	/* blanks at either end are quoted too, so a CSV reader keeps them */
 	for (i = 0; i < n && !quote; i++)
 		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
 	if (n > 0 && (s[0] == ' ' || s[n - 1] == ' ' || s[0] == '\t' ||
 	    s[n - 1] == '\t'))
 		quote = 1;
 	if (!quote) {
-		fwrite(s, 1, n, fp);
-		return;
+		memcpy(out, s, n);
+		return n;
 	}
-	fputc('"', fp);
+	out[k++] = '"';
 	for (i = 0; i < n; i++) {
 		if (s[i] == '"')
-			fputc('"', fp);
-		fputc(s[i], fp);
+			out[k++] = '"';
+		out[k++] = s[i];
 	}
-	fputc('"', fp);
+	out[k++] = '"';
+	return k;
+}
+
+void
+output_field_n(FILE *fp, const char *s, size_t n, enum format f)
+{
+	char small[512], *b = 2 * n + 2 <= sizeof(small) ? small :
+	    xmalloc(2 * n + 2);
+
+	fwrite(b, 1, field_escape(s, n, f, b), fp);
+	if (b != small)
+		free(b);
 }
 
 /* The length of the valid UTF-8 sequence at s, or 0 when there is none. */
@@ -218,41 +235,6 @@ ob_long(struct obuf *o, long v)
 	if (v < 0)
 		*--q = '-';
 	ob_put(o, q, (size_t)(t + sizeof(t) - q));
-}
-
-/*
- * s[0..n) as output_field_n writes it, into out (room for 2n + 2 bytes);
- * its length.
- */
-static size_t
-field_escape(const char *s, size_t n, enum format f, char *out)
-{
-	size_t i, k = 0;
-	int quote = 0;
-
-	if (f == FMT_TSV) {
-		for (i = 0; i < n; i++)
-			out[i] = s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ?
-			    ' ' : s[i];
-		return n;
-	}
-	for (i = 0; i < n && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
-	if (n > 0 && (s[0] == ' ' || s[n - 1] == ' ' || s[0] == '\t' ||
-	    s[n - 1] == '\t'))
-		quote = 1;
-	if (!quote) {
-		memcpy(out, s, n);
-		return n;
-	}
-	out[k++] = '"';
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"')
-			out[k++] = '"';
-		out[k++] = s[i];
-	}
-	out[k++] = '"';
-	return k;
 }
 
 /* A field as output_field writes it. */
