@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "strutil.h"
 #include "units.h"
 
 /*
@@ -65,10 +66,7 @@ struct report {
 	uint32_t		*perm;		/* sorted: place i has line perm[i] */
 	struct report_line	 open;		/* the line being built */
 	int			 has_open;
-	const char		**strs;		/* the strings lines name, by id */
-	size_t			 nstrs, capstrs;
-	uint32_t		*strmap;	/* pointer -> id + 1 (open addr.) */
-	size_t			 strmapsize;
+	struct ptrids		 strs;		/* the strings lines name, by id */
 	struct line_ext		*ext;		/* warnings, --by session texts */
 	size_t			 next, capext;
 	struct report_reject	*rejects;

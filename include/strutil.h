@@ -29,6 +29,20 @@ uint64_t str_mix(uint64_t z);
 int	 str_key16(const char *s, uint64_t k[2]);
 size_t	 str_key_slot(const uint64_t k[2], unsigned bits);
 
+/*
+ * Dense ids for pointers (strings, the rules' families): the same id for
+ * the same pointer, 0 for NULL, 1, 2, ... for the others in the order
+ * first seen; v[id] is the pointer again.  Zeroed, it is empty.
+ */
+struct ptrids {
+	const void	**v;		/* by id; v[0] NULL */
+	size_t		  n, cap;	/* ids handed out, and 1 for NULL */
+	uint32_t	 *map;		/* pointer -> id (open addressing) */
+	size_t		  mapsize;
+};
+uint32_t ptrids_id(struct ptrids *, const void *);
+void	 ptrids_free(struct ptrids *);
+
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);

@@ -132,7 +132,7 @@ struct dsess {
 	long long			 start;
 	long long			 span;	/* timed: end - start; else seconds */
 	uint32_t			 patient, payer, provider, file, modifiers;
-	uint32_t			 family, units_code;	/* ptr_id */
+	uint32_t			 family, units_code;	/* ptrids */
 	uint32_t			 rare;	/* index + 1 in p->rares, or 0 */
 	uint32_t			 line;	/* UINT32_MAX: in its rare part */
 	int32_t				 units;	/* 0 to 100,000 (logread) */
@@ -184,10 +184,8 @@ struct pool {
 	size_t			 nd;
 	struct drare		*rares;		/* their rare parts */
 	size_t			 nrares, caprares;
-	const void		**ptrs;		/* by ptr_id; id 0: NULL */
-	size_t			 nptrs, capptrs;
-	uint32_t		*ptrmap;	/* pointer -> id (open addr.) */
-	size_t			 ptrmapsize;
+	struct ptrids		 ptrs;		/* the rules' families and codes
+						   kept sessions name */
 	size_t			 hold_max;	/* at most so many kept */
 	int			 held;		/* pools held to the end */
 	int			 replaying;	/* add_now on kept sessions */
@@ -542,51 +540,10 @@ kept_str(const struct pool *p, uint32_t id)
 	return p->strv[id];
 }
 
-static size_t
-ptr_slot(const struct pool *p, const void *v)
-{
-	return (size_t)(str_mix((uint64_t)(uintptr_t)v) & (p->ptrmapsize - 1));
-}
-
-/* The id of a pointer the rules own (a family, a code): the same for the
- * same pointer, 0 for NULL; few distinct ones. */
-static uint32_t
-ptr_id(struct pool *p, const void *v)
-{
-	size_t j, i;
-	uint32_t id;
-
-	if (v == NULL)
-		return 0;
-	if (2 * (p->nptrs + 2) > p->ptrmapsize) {
-		free(p->ptrmap);
-		p->ptrmapsize = p->ptrmapsize ? p->ptrmapsize * 2 : 64;
-		p->ptrmap = xcalloc(p->ptrmapsize, sizeof(*p->ptrmap));
-		for (i = 1; i <= p->nptrs; i++) {
-			for (j = ptr_slot(p, p->ptrs[i]); p->ptrmap[j];
-			    j = (j + 1) & (p->ptrmapsize - 1))
-				;
-			p->ptrmap[j] = (uint32_t)i;
-		}
-	}
-	for (j = ptr_slot(p, v); (id = p->ptrmap[j]) != 0;
-	    j = (j + 1) & (p->ptrmapsize - 1))
-		if (p->ptrs[id] == v)
-			return id;
-	if (p->nptrs + 1 >= p->capptrs) {
-		p->capptrs = p->capptrs ? p->capptrs * 2 : 16;
-		p->ptrs = xreallocarray(p->ptrs, p->capptrs, sizeof(*p->ptrs));
-	}
-	id = (uint32_t)++p->nptrs;
-	p->ptrs[id] = v;
-	p->ptrmap[j] = id;
-	return id;
-}
-
 static const void *
 kept_ptr(const struct pool *p, uint32_t id)
 {
-	return id ? p->ptrs[id] : NULL;
+	return id ? p->ptrs.v[id] : NULL;
 }
 
 /* A kept session's rare part, made on first need. */
@@ -650,8 +607,8 @@ defer(struct pool *p, const struct session *s, void *tag)
 	d->provider = keep_str(p, s->provider);
 	d->file = keep_str(p, s->file);
 	d->modifiers = keep_str(p, s->modifiers);
-	d->units_code = ptr_id(p, s->units_code);
-	d->family = ptr_id(p, s->family);
+	d->units_code = ptrids_id(&p->ptrs, s->units_code);
+	d->family = ptrids_id(&p->ptrs, s->family);
 	d->start = s->start;
 	/* a timed session's length is its end less its start (the readers
 	 * make it so), an untimed one's start and end are 0 */
@@ -1629,8 +1586,7 @@ pool_free(struct pool *p)
 		if (p->rares[i].tag)
 			p->tag_free(p->rares[i].tag);
 	free(p->rares);
-	free(p->ptrs);
-	free(p->ptrmap);
+	ptrids_free(&p->ptrs);
 	for (i = 0; i < (p->nd + DCHUNK - 1) >> DCHUNK_BITS; i++)
 		free(p->dchunks[i]);
 	free(p->dchunks);

@@ -37,51 +37,18 @@ struct line_ext {
 	char		 *start, *end, *source;
 };
 
-static size_t
-strmap_slot(const struct report *r, const char *p)
+/* The string of an id (NULL for 0). */
+static const char *
+str_of(const struct report *r, uint32_t id)
 {
-	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL;
-
-	return (size_t)(h >> 17) & (r->strmapsize - 1);
+	return r->strs.v[id];
 }
 
 /* The id of the string at p (0 for NULL), the same for the same pointer. */
 static uint32_t
 str_id(struct report *r, const char *p)
 {
-	size_t j, i;
-	uint32_t id;
-
-	if (p == NULL)
-		return 0;
-	if (r->nstrs == 0) {
-		r->capstrs = 64;
-		r->strs = xcalloc(r->capstrs, sizeof(*r->strs));
-		r->nstrs = 1;		/* id 0: NULL */
-	}
-	if (2 * (r->nstrs + 1) > r->strmapsize) {
-		free(r->strmap);
-		r->strmapsize = r->strmapsize ? r->strmapsize * 2 : 256;
-		r->strmap = xcalloc(r->strmapsize, sizeof(*r->strmap));
-		for (i = 1; i < r->nstrs; i++) {
-			for (j = strmap_slot(r, r->strs[i]); r->strmap[j];
-			    j = (j + 1) & (r->strmapsize - 1))
-				;
-			r->strmap[j] = (uint32_t)i;
-		}
-	}
-	for (j = strmap_slot(r, p); (id = r->strmap[j]) != 0;
-	    j = (j + 1) & (r->strmapsize - 1))
-		if (r->strs[id] == p)
-			return id;
-	if (r->nstrs == r->capstrs) {
-		r->capstrs *= 2;
-		r->strs = xreallocarray(r->strs, r->capstrs, sizeof(*r->strs));
-	}
-	id = (uint32_t)r->nstrs++;
-	r->strs[id] = p;
-	r->strmap[j] = id;
-	return id;
+	return ptrids_id(&r->strs, p);
 }
 
 static struct cline *
@@ -194,22 +161,22 @@ report_get(const struct report *r, size_t i, struct report_line *l)
 	e = c->ext & (((uint32_t)1 << EXT_NCODES) - 1);
 
 	memset(l, 0, sizeof(*l));
-	l->patient = r->strs[c->patient];
+	l->patient = str_of(r, c->patient);
 	l->date = c->date;
-	l->family = r->strs[c->family];
+	l->family = str_of(r, c->family);
 	l->minutes = (long)c->minutes;
 	l->ncodes = c->ext >> EXT_NCODES;
 	for (k = 0; k < l->ncodes; k++) {
-		l->codes[k].code = r->strs[c->code[k]];
+		l->codes[k].code = str_of(r, c->code[k]);
 		l->codes[k].units = c->units[k];
 		l->codes[k].over = c->over[k];
 	}
 	l->next = c->next;
 	l->order = c->order;
-	l->provider = r->strs[c->provider];
-	l->payer = r->strs[c->payer];
-	l->modifiers = r->strs[c->modifiers];
-	l->file = r->strs[c->file];
+	l->provider = str_of(r, c->provider);
+	l->payer = str_of(r, c->payer);
+	l->modifiers = str_of(r, c->modifiers);
+	l->file = str_of(r, c->file);
 	l->line = (long)c->line;
 	if (e > 0) {
 		x = &r->ext[e - 1];
@@ -336,7 +303,8 @@ cmp_id(const void *a, const void *b, void *arg)
 {
 	const struct report *r = arg;
 
-	return strcmp(r->strs[*(const uint32_t *)a], r->strs[*(const uint32_t *)b]);
+	return strcmp(str_of(r, *(const uint32_t *)a),
+	    str_of(r, *(const uint32_t *)b));
 }
 
 static int
@@ -355,13 +323,13 @@ ranks(const struct report *r)
 	uint32_t *rank, *v, k = 0;
 	size_t i;
 
-	rank = xcalloc(r->nstrs, sizeof(*rank));
-	v = xcalloc(r->nstrs, sizeof(*v));
-	for (i = 1; i < r->nstrs; i++)
+	rank = xcalloc(r->strs.n, sizeof(*rank));
+	v = xcalloc(r->strs.n, sizeof(*v));
+	for (i = 1; i < r->strs.n; i++)
 		v[i - 1] = (uint32_t)i;
-	qsort_r(v, r->nstrs - 1, sizeof(*v), cmp_id, (void *)r);
-	for (i = 0; i + 1 < r->nstrs; i++) {
-		if (i > 0 && strcmp(r->strs[v[i - 1]], r->strs[v[i]]) != 0)
+	qsort_r(v, r->strs.n - 1, sizeof(*v), cmp_id, (void *)r);
+	for (i = 0; i + 1 < r->strs.n; i++) {
+		if (i > 0 && strcmp(str_of(r, v[i - 1]), str_of(r, v[i])) != 0)
 			k++;
 		rank[v[i]] = k + 1;	/* 0: NULL, before every string */
 	}
@@ -470,7 +438,7 @@ report_sort(struct report *r)
 		dmin = 0;
 	}
 	if (r->by_date) {
-		count_sort(v, t, n, kp, r->nstrs + 1);
+		count_sort(v, t, n, kp, r->strs.n + 1);
 		count_sort(v, t, n, kd, (size_t)((int64_t)dmax - dmin) + 1);
 	} else {
 		/* lines of a log billed day by day come in date order */
@@ -479,7 +447,7 @@ report_sort(struct report *r)
 		if (i < n)
 			count_sort(v, t, n, kd,
 			    (size_t)((int64_t)dmax - dmin) + 1);
-		count_sort(v, t, n, kp, r->nstrs + 1);
+		count_sort(v, t, n, kp, r->strs.n + 1);
 	}
 	for (lo = 0; lo < n; lo = i) {
 		for (i = lo + 1; i < n && kp[v[i]] == kp[v[lo]] &&
@@ -528,8 +496,7 @@ report_free(struct report *r)
 		free(r->chunks[i]);
 	free(r->chunks);
 	free(r->perm);
-	free(r->strs);
-	free(r->strmap);
+	ptrids_free(&r->strs);
 	for (i = 0; i < r->nrejects; i++) {
 		free(r->rejects[i].file);
 		free(r->rejects[i].reason);

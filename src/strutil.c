@@ -287,6 +287,60 @@ str_mix(uint64_t z)
 	return z ^ (z >> 31);
 }
 
+static size_t
+ptrids_slot(const struct ptrids *t, const void *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 17) & (t->mapsize - 1);
+}
+
+uint32_t
+ptrids_id(struct ptrids *t, const void *p)
+{
+	size_t j, i;
+	uint32_t id;
+
+	if (p == NULL)
+		return 0;
+	if (t->n == 0) {
+		t->cap = 64;
+		t->v = xcalloc(t->cap, sizeof(*t->v));
+		t->n = 1;		/* id 0: NULL */
+	}
+	if (2 * (t->n + 1) > t->mapsize) {
+		free(t->map);
+		t->mapsize = t->mapsize ? t->mapsize * 2 : 256;
+		t->map = xcalloc(t->mapsize, sizeof(*t->map));
+		for (i = 1; i < t->n; i++) {
+			for (j = ptrids_slot(t, t->v[i]); t->map[j];
+			    j = (j + 1) & (t->mapsize - 1))
+				;
+			t->map[j] = (uint32_t)i;
+		}
+	}
+	for (j = ptrids_slot(t, p); (id = t->map[j]) != 0;
+	    j = (j + 1) & (t->mapsize - 1))
+		if (t->v[id] == p)
+			return id;
+	if (t->n == t->cap) {
+		t->cap *= 2;
+		t->v = xreallocarray(t->v, t->cap, sizeof(*t->v));
+	}
+	id = (uint32_t)t->n++;
+	t->v[id] = p;
+	t->map[j] = id;
+	return id;
+}
+
+void
+ptrids_free(struct ptrids *t)
+{
+	free(t->v);
+	free(t->map);
+	memset(t, 0, sizeof(*t));
+}
+
 int
 str_key16(const char *s, uint64_t k[2])
 {
