@@ -74,5 +74,11 @@ int		 csvrec_says_total(const struct csvrec *);
 /* A hash of the record's fields (their bytes and bounds), for finding
  * repeated rows; made by the reading thread when reading ahead. */
 uint64_t	 csvrec_hash(const struct csvrec *);
+/*
+ * The csvrec_hash of the k-th record after the one csvread_next gave last
+ * (k >= 1), when the reading thread has made it and it is in the batch at
+ * hand: 1 and *h, else 0.  For looking up what that record will need.
+ */
+int		 csvread_peek_hash(const struct csvread *, size_t k, uint64_t *h);
 
 #endif

@@ -778,6 +778,21 @@ next_ahead(struct csvread *r, const struct csvrec **rec)
 	return hand_out(r, &b->recs[a->head++], b->buf, b->off, b->flen, rec);
 }
 
+int
+csvread_peek_hash(const struct csvread *r, size_t k, uint64_t *h)
+{
+	const struct ahead *a = r->ahead;
+	const struct batch *b;
+
+	if (a == NULL || !a->holding || k == 0)
+		return 0;
+	b = &a->b[a->cur];
+	if (a->head + k - 1 >= b->nrecs || !b->recs[a->head + k - 1].hashed)
+		return 0;
+	*h = b->recs[a->head + k - 1].hash;
+	return 1;
+}
+
 /* End the thread, however far it has read. */
 static void
 stop_ahead(struct csvread *r)

@@ -107,6 +107,7 @@ struct file {
 	char			*scratch;	/* this row's trimmed fields */
 	size_t			 scratchcap;
 	struct memo		*memo;		/* dates and times parsed */
+	struct csvread		*r;
 	struct {
 		char				 code[16];
 		const struct rules_family	*fam;
@@ -323,6 +324,13 @@ repeated(struct file *F, const struct csvrec *rec, const char *encounter,
 		enc = s != NULL;
 	}
 	if (s == NULL) {
+		uint64_t ahead;
+
+		/* the slot a row a few on will look at, asked for early: the
+		 * table of a log out of order is large, each look a miss */
+		if (run->seen.size > 0 && csvread_peek_hash(F->r, 16, &ahead))
+			__builtin_prefetch(&run->seen.v[(ahead & ~(uint64_t)1) &
+			    (run->seen.size - 1)]);
 		h = csvrec_hash(rec) & ~(uint64_t)1;
 		s = seen_before(&run->seen, h, (uint32_t)F->index,
 		    (uint32_t)rec->line, day, &run->rowlast);
@@ -1200,6 +1208,7 @@ logread_file(const char *name, FILE *fp, const struct logopts *o,
 	if (o->cp1252)
 		csvread_set_cp1252(r);
 	csvread_ahead(r, 0);
+	F.r = r;
 	got = csvread_next(r, &rec);
 	/*
 	 * Lines above the header that name no column it needs (a report's
