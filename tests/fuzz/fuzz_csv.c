@@ -21,7 +21,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct csvrec *a, *b;
 	struct csvread *fast, *slow;
 	FILE *fa, *fb;
-	int ra, rb, delim;
+	uint64_t next_hash = 0;
+	int ra, rb, delim, peeked;
 	size_t i;
 
 	if (size < 1)
@@ -43,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	csvread_libcsv_only(slow);
 	if (data[-1] & 8)	/* read ahead, in batches of 1 to 8 records */
 		csvread_ahead(fast, 1 + (size_t)(data[-1] >> 5));
-	for (;;) {
+	for (peeked = 0;;) {
 		ra = csvread_next(fast, &a);
 		rb = csvread_next(slow, &b);
 		if (ra != rb)
@@ -53,9 +54,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (a->nfields != b->nfields || a->line != b->line ||
 		    a->problem != b->problem)
 			abort();
-		/* the reading thread's hash, the one made on demand */
-		if (csvrec_hash(a) != csvrec_hash(b))
+		/* the reading thread's hash, the one made on demand, and the
+		 * one told a record before */
+		if (csvrec_hash(a) != csvrec_hash(b) ||
+		    (peeked && next_hash != csvrec_hash(b)))
 			abort();
+		peeked = csvread_peek_hash(fast, 1, &next_hash);
 		for (i = 0; i < a->nfields; i++)
 			if (a->len[i] != b->len[i] ||
 			    memcmp(a->field[i], b->field[i], a->len[i]) != 0 ||
