@@ -539,35 +539,36 @@ struct memo {
 	struct memo_slot	time[1 << MEMO_BITS];
 };
 
-static struct memo_slot *
-memo_slot(struct memo_slot *tab, const uint64_t k[2])
+/* The slot of text s, parsed (a time when time, else a date); NULL when
+ * s is too long for a key, to be parsed as it is. */
+static const struct memo_slot *
+memo_find(struct file *F, const char *s, int dmy, int time)
 {
-	return &tab[str_key_slot(k, MEMO_BITS)];
-}
+	struct memo_slot *e;
+	uint64_t k[2];
 
-static struct memo *
-memo_of(struct file *F)
-{
+	if (!str_key16(s, k))
+		return NULL;
 	if (F->memo == NULL)
 		F->memo = xcalloc(1, sizeof(*F->memo));
-	return F->memo;
+	e = &(time ? F->memo->time : F->memo->date)[str_key_slot(k, MEMO_BITS)];
+	if (e->k[0] != k[0] || e->k[1] != k[1]) {
+		e->k[0] = k[0];
+		e->k[1] = k[1];
+		e->rc = time ? time_parse_log(s, dmy, &e->c) :
+		    date_parse_log(s, dmy, &e->day);
+	}
+	return e;
 }
 
 /* date_parse_log, through the memo. */
 static int
 memo_date(struct file *F, const char *s, int dmy, int *day)
 {
-	struct memo_slot *e;
-	uint64_t k[2];
+	const struct memo_slot *e = memo_find(F, s, dmy, 0);
 
-	if (!str_key16(s, k))
+	if (e == NULL)
 		return date_parse_log(s, dmy, day);
-	e = memo_slot(memo_of(F)->date, k);
-	if (e->k[0] != k[0] || e->k[1] != k[1]) {
-		e->k[0] = k[0];
-		e->k[1] = k[1];
-		e->rc = date_parse_log(s, dmy, &e->day);
-	}
 	*day = e->day;
 	return e->rc;
 }
@@ -576,17 +577,10 @@ memo_date(struct file *F, const char *s, int dmy, int *day)
 static int
 memo_time(struct file *F, const char *s, int dmy, struct clock *c)
 {
-	struct memo_slot *e;
-	uint64_t k[2];
+	const struct memo_slot *e = memo_find(F, s, dmy, 1);
 
-	if (!str_key16(s, k))
+	if (e == NULL)
 		return time_parse_log(s, dmy, c);
-	e = memo_slot(memo_of(F)->time, k);
-	if (e->k[0] != k[0] || e->k[1] != k[1]) {
-		e->k[0] = k[0];
-		e->k[1] = k[1];
-		e->rc = time_parse_log(s, dmy, &e->c);
-	}
 	*c = e->c;
 	return e->rc;
 }
