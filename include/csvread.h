@@ -42,7 +42,6 @@ struct csvrec {
 	int	  problem;	/* enum csv_problem bits */
 	int	  hashed;	/* for csvrec_hash: hash is set */
 	uint64_t  hash;
-	const void *prep;	/* csvread_prep's work on it, or NULL */
 };
 
 struct csvread;
@@ -81,22 +80,5 @@ uint64_t	 csvrec_hash(const struct csvrec *);
  * hand: 1 and *h, else 0.  For looking up what that record will need.
  */
 int		 csvread_peek_hash(const struct csvread *, size_t k, uint64_t *h);
-/*
- * The caller's own work on each record, done by the reading thread beside
- * the hash: from the next batch it starts on, fn(arg, rec, out) fills size
- * bytes at out, which csvread_next gives with the record as rec->prep.
- * Records read before (and all records when not reading ahead) have
- * rec->prep NULL: the caller must be able to do the work itself.  fn runs
- * in the reading thread, so it may touch only rec, out, and what arg
- * gives it alone (this call orders what the caller wrote before it).  Set
- * once; later calls are ignored.
- */
-typedef void	 csvread_prep_fn(void *arg, const struct csvrec *, void *out);
-void		 csvread_prep(struct csvread *, size_t size, csvread_prep_fn *,
-		    void *arg);
-/* A prep will be set within the first records (after a header): until it
- * is, the reading thread hands them over one at a time (set before
- * reading). */
-void		 csvread_prep_soon(struct csvread *);
 
 #endif

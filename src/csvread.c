@@ -35,11 +35,6 @@ struct pending {
 #define AHEAD_RECS	2048
 #define AHEAD_N		3
 
-/* csvread_prep_soon: records read one a batch, at most, waiting for it */
-#define PREP_SOON	64
-/* records ahead whose bytes the caller asks for early */
-#define PREFETCH	6
-
 struct batch {
 	char		*buf;
 	size_t		 bcap;
@@ -51,8 +46,6 @@ struct batch {
 	int		 end;		/* the input ends after these */
 	int		 err;		/* and then: 0, or a read error's errno */
 	int		 delim;
-	unsigned char	*prep;		/* csvread_prep's, prepsz a record */
-	size_t		 capprep, prepsz;
 };
 
 static void	stop_ahead(struct csvread *);
@@ -104,15 +97,6 @@ struct csvread {
 	struct csvrec		 hrec;		/* the thread's, for hashing */
 	size_t			 caph;
 	struct ahead		*ahead;		/* the thread, once started */
-
-	/* csvread_prep: set by the caller under ahead->mu, taken by the
-	 * thread under it before each batch */
-	csvread_prep_fn		*prep_fn;
-	void			*prep_arg;
-	size_t			 prep_size;
-	int			 prep_soon;	/* one is coming: batches of one */
-	unsigned char		*prep;		/* the thread's, for its batch */
-	size_t			 capprep, prepsz;
 };
 
 static void
@@ -300,7 +284,6 @@ csvread_free(struct csvread *r)
 	free(r->off);
 	free(r->flen);
 	free(r->recs);
-	free(r->prep);
 	free(r->out.field);
 	free(r->out.len);
 	free(r->hrec.field);
@@ -662,35 +645,16 @@ csvrec_hash(const struct csvrec *rec)
 static void	rec_of(struct csvrec *, size_t *, const struct pending *, char *,
 		    const size_t *, const size_t *);
 
-/*
- * The reading thread hashes the records it hands over, and does the
- * caller's work on them (csvread_prep) when it has been set: fn, arg and
- * size, as taken under the lock.
- */
+/* The reading thread hashes the records it hands over. */
 static void
-hash_batch(struct csvread *r, csvread_prep_fn *fn, void *arg, size_t size)
+hash_batch(struct csvread *r)
 {
 	size_t i;
 
-	r->prepsz = 0;
-	if (fn != NULL && r->nrecs > 0) {
-		if (r->nrecs > r->capprep / size) {
-			r->capprep = r->nrecs * size;
-			free(r->prep);
-			r->prep = xreallocarray(NULL, r->nrecs, size);
-		}
-		r->prepsz = size;
-	}
 	for (i = 0; i < r->nrecs; i++) {
 		rec_of(&r->hrec, &r->caph, &r->recs[i], r->buf, r->off, r->flen);
 		r->recs[i].hash = csvrec_hash(&r->hrec);
 		r->recs[i].hashed = 1;
-		if (r->prepsz) {
-			r->hrec.hash = r->recs[i].hash;
-			r->hrec.hashed = 1;
-			r->hrec.prep = NULL;
-			fn(arg, &r->hrec, r->prep + i * size);
-		}
 	}
 }
 
@@ -705,8 +669,6 @@ swap_arrays(struct csvread *r, struct batch *b)
 	size_t bcap = r->bcap, *off = r->off, *flen = r->flen;
 	size_t capf = r->capf, caprecs = r->caprecs;
 	struct pending *recs = r->recs;
-	unsigned char *prep = r->prep;
-	size_t capprep = r->capprep, prepsz = r->prepsz;
 
 	r->buf = b->buf;
 	r->bcap = b->bcap;
@@ -722,12 +684,6 @@ swap_arrays(struct csvread *r, struct batch *b)
 	b->capf = capf;
 	b->recs = recs;
 	b->caprecs = caprecs;
-	r->prep = b->prep;
-	r->capprep = b->capprep;
-	r->prepsz = b->prepsz;
-	b->prep = prep;
-	b->capprep = capprep;
-	b->prepsz = prepsz;
 }
 
 /* The reading thread: batch after batch, each handed over when free. */
@@ -737,28 +693,15 @@ ahead_main(void *arg)
 	struct csvread *r = arg;
 	struct ahead *a = r->ahead;
 	struct batch *b;
-	csvread_prep_fn *fn;
-	void *parg;
-	size_t full = r->batch, size, nread = 0;
 	int rc, err;
 
 	for (;;) {
 		r->blen = r->nf = r->rec_f0 = 0;
 		r->nrecs = r->head = 0;
-		pthread_mutex_lock(&a->mu);
-		fn = r->prep_fn;
-		parg = r->prep_arg;
-		size = r->prep_size;
-		/* a prep comes after the first few records (a header): till it
-		 * does, a record a batch, so that few go without */
-		r->batch = fn == NULL && r->prep_soon && nread < PREP_SOON ?
-		    1 : full;
-		pthread_mutex_unlock(&a->mu);
 		errno = 0;
 		rc = fill(r, 1);
 		err = rc != 0 ? (errno ? errno : EIO) : 0;
-		nread += r->nrecs;
-		hash_batch(r, fn, parg, size);
+		hash_batch(r);
 		pthread_mutex_lock(&a->mu);
 		b = &a->b[a->fill];
 		while (b->full && !a->stop)
@@ -832,46 +775,7 @@ next_ahead(struct csvread *r, const struct csvrec **rec)
 		a->holding = 1;
 		a->head = 0;
 	}
-	if (a->head + PREFETCH < b->nrecs) {
-		/* what the thread wrote, in another core's cache: asked early */
-		const struct pending *q = &b->recs[a->head + PREFETCH];
-
-		__builtin_prefetch(b->buf + b->off[q->f0]);
-		__builtin_prefetch(b->buf + b->off[q->f0] + 64);
-		if (b->prepsz) {
-			__builtin_prefetch(b->prep + (a->head + PREFETCH) *
-			    b->prepsz);
-			__builtin_prefetch(b->prep + (a->head + PREFETCH) *
-			    b->prepsz + 64);
-			__builtin_prefetch(b->prep + (a->head + PREFETCH) *
-			    b->prepsz + 128);
-		}
-	}
-	hand_out(r, &b->recs[a->head], b->buf, b->off, b->flen, rec);
-	if (b->prepsz)
-		r->out.prep = b->prep + a->head * b->prepsz;
-	a->head++;
-	return 1;
-}
-
-void
-csvread_prep(struct csvread *r, size_t size, csvread_prep_fn *fn, void *arg)
-{
-	if (r->ahead != NULL)
-		pthread_mutex_lock(&r->ahead->mu);
-	if (r->prep_fn == NULL && size > 0) {
-		r->prep_fn = fn;
-		r->prep_arg = arg;
-		r->prep_size = size;
-	}
-	if (r->ahead != NULL)
-		pthread_mutex_unlock(&r->ahead->mu);
-}
-
-void
-csvread_prep_soon(struct csvread *r)
-{
-	r->prep_soon = 1;
+	return hand_out(r, &b->recs[a->head++], b->buf, b->off, b->flen, rec);
 }
 
 int
@@ -908,7 +812,6 @@ stop_ahead(struct csvread *r)
 		free(a->b[i].off);
 		free(a->b[i].flen);
 		free(a->b[i].recs);
-		free(a->b[i].prep);
 	}
 	free(a);
 	r->ahead = NULL;
@@ -959,7 +862,6 @@ rec_of(struct csvrec *out, size_t *cap, const struct pending *p, char *buf,
 	out->problem = p->problem;
 	out->hashed = p->hashed;
 	out->hash = p->hash;
-	out->prep = NULL;
 }
 
 /* The record p as the caller's *rec. */

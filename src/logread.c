@@ -96,17 +96,6 @@ struct seen {
 /* Lines above a header that may be skipped as a report's title. */
 #define MAX_TITLE_LINES	20
 
-struct memo;
-
-/* What the reading thread needs to work on rows ahead (prep_row): the
- * file's columns, set before it starts, and a memo of its own. */
-struct prepctx {
-	const int	*col;
-	size_t		 nheader;
-	int		 dmy;
-	struct memo	*memo;
-};
-
 /* The families of the codes seen lately: most rows repeat a few codes. */
 #define FAMCACHE	8
 
@@ -118,7 +107,6 @@ struct file {
 	char			*scratch;	/* this row's trimmed fields */
 	size_t			 scratchcap;
 	struct memo		*memo;		/* dates and times parsed */
-	struct prepctx		 prep;		/* the reading thread's */
 	struct csvread		*r;
 	struct {
 		char				 code[16];
@@ -551,20 +539,19 @@ struct memo {
 	struct memo_slot	time[1 << MEMO_BITS];
 };
 
-/* The slot of text s, parsed (a time when time, else a date), in the
- * memo at *m (made on first use); NULL when s is too long for a key, to
- * be parsed as it is. */
+/* The slot of text s, parsed (a time when time, else a date); NULL when
+ * s is too long for a key, to be parsed as it is. */
 static const struct memo_slot *
-memo_find(struct memo **m, const char *s, int dmy, int time)
+memo_find(struct file *F, const char *s, int dmy, int time)
 {
 	struct memo_slot *e;
 	uint64_t k[2];
 
 	if (!str_key16(s, k))
 		return NULL;
-	if (*m == NULL)
-		*m = xcalloc(1, sizeof(**m));
-	e = &(time ? (*m)->time : (*m)->date)[str_key_slot(k, MEMO_BITS)];
+	if (F->memo == NULL)
+		F->memo = xcalloc(1, sizeof(*F->memo));
+	e = &(time ? F->memo->time : F->memo->date)[str_key_slot(k, MEMO_BITS)];
 	if (e->k[0] != k[0] || e->k[1] != k[1]) {
 		e->k[0] = k[0];
 		e->k[1] = k[1];
@@ -576,9 +563,9 @@ memo_find(struct memo **m, const char *s, int dmy, int time)
 
 /* date_parse_log, through the memo. */
 static int
-memo_date(struct memo **m, const char *s, int dmy, int *day)
+memo_date(struct file *F, const char *s, int dmy, int *day)
 {
-	const struct memo_slot *e = memo_find(m, s, dmy, 0);
+	const struct memo_slot *e = memo_find(F, s, dmy, 0);
 
 	if (e == NULL)
 		return date_parse_log(s, dmy, day);
@@ -588,9 +575,9 @@ memo_date(struct memo **m, const char *s, int dmy, int *day)
 
 /* time_parse_log, through the memo. */
 static int
-memo_time(struct memo **m, const char *s, int dmy, struct clock *c)
+memo_time(struct file *F, const char *s, int dmy, struct clock *c)
 {
-	const struct memo_slot *e = memo_find(m, s, dmy, 1);
+	const struct memo_slot *e = memo_find(F, s, dmy, 1);
 
 	if (e == NULL)
 		return time_parse_log(s, dmy, c);
@@ -598,107 +585,17 @@ memo_time(struct memo **m, const char *s, int dmy, struct clock *c)
 	return e->rc;
 }
 
-/* A field's bounds once trimmed: *lead blanks before, *n bytes kept. */
-static void
-trim_span(const char *f, size_t len, size_t *lead, size_t *n)
-{
-	size_t a = 0;
-
-	while (a < len && (f[a] == ' ' || f[a] == '\t'))
-		a++;
-	while (len > a && (f[len - 1] == ' ' || f[len - 1] == '\t' ||
-	    f[len - 1] == '\r' || f[len - 1] == '\n'))
-		len--;
-	*lead = a;
-	*n = len - a;
-}
-
 /*
- * What the reading thread works out of a row before row() takes it
- * (csvread_prep): the known fields' bounds once trimmed, and the date and
- * times parsed, each as row() would (through a memo of the thread's own).
- * ok 0: nothing (the row is not one row() would read so far, or a field
- * is too long for these), and row() works it all out itself.
- */
-#define PREP_TEXT	64	/* a date or time longer: parsed by row() */
-
-struct rowprep {
-	uint16_t	lead[COL_COUNT], n[COL_COUNT];
-	struct clock	t[2];		/* start, end */
-	int		t_rc[2];
-	int		day, day_rc;
-	unsigned char	ok, has_day, has_t[2];
-};
-
-/* A trimmed field as a string in buf (of PREP_TEXT bytes): NULL when too
- * long.  Where it ends the field, where it lies. */
-static const char *
-prep_text(const struct csvrec *rec, int i, const struct rowprep *h, int c,
-    char *buf)
-{
-	const char *f = rec->field[i] + h->lead[c];
-
-	if (h->lead[c] + (size_t)h->n[c] == rec->len[i])
-		return f;
-	if (h->n[c] >= PREP_TEXT)
-		return NULL;
-	memcpy(buf, f, h->n[c]);
-	buf[h->n[c]] = '\0';
-	return buf;
-}
-
-static void
-prep_row(void *arg, const struct csvrec *rec, void *out)
-{
-	struct prepctx *P = arg;
-	struct rowprep *h = out;
-	char buf[PREP_TEXT];
-	const char *t;
-	size_t lead, n;
-	int c, i;
-
-	h->ok = h->has_day = h->has_t[0] = h->has_t[1] = 0;
-	if (rec->problem != 0 || rec->nfields != P->nheader)
-		return;
-	for (c = 0; c < COL_COUNT; c++) {
-		if ((i = P->col[c]) < 0) {
-			h->lead[c] = h->n[c] = 0;
-			continue;
-		}
-		trim_span(rec->field[i], rec->len[i], &lead, &n);
-		if (lead > UINT16_MAX || n > UINT16_MAX)
-			return;
-		h->lead[c] = (uint16_t)lead;
-		h->n[c] = (uint16_t)n;
-	}
-	if ((i = P->col[COL_DATE]) >= 0 && h->n[COL_DATE] > 0 &&
-	    (t = prep_text(rec, i, h, COL_DATE, buf)) != NULL) {
-		h->day_rc = memo_date(&P->memo, t, P->dmy, &h->day);
-		h->has_day = 1;
-	}
-	for (c = COL_START; c <= COL_END; c++)
-		if ((i = P->col[c]) >= 0 && h->n[c] > 0 &&
-		    (t = prep_text(rec, i, h, c, buf)) != NULL) {
-			h->t_rc[c - COL_START] = memo_time(&P->memo, t, P->dmy,
-			    &h->t[c - COL_START]);
-			h->has_t[c - COL_START] = 1;
-		}
-	h->ok = 1;
-}
-
-/*
- * The row's known fields, trimmed (as the reading thread found them, when
- * h): where the reader holds them, or copied into one scratch buffer (no
- * allocation per field) when blanks follow; "" for a column the log does
- * not have.  The code is always a copy, the one returned, so that it may
- * be cut at its modifiers.
+ * The row's known fields, trimmed: where the reader holds them, or copied
+ * into one scratch buffer (no allocation per field) when blanks follow;
+ * "" for a column the log does not have.  The code is always a copy, the
+ * one returned, so that it may be cut at its modifiers.
  */
 static char *
-get_all(struct file *F, const struct csvrec *rec, const struct rowprep *h,
-    const char *v[COL_COUNT])
+get_all(struct file *F, const struct csvrec *rec, const char *v[COL_COUNT])
 {
 	char *code = NULL;
-	size_t at = 0, n, need = 0, lead;
+	size_t at = 0, n, need = 0;
 	const char *f;
 	int c, i;
 
@@ -716,16 +613,21 @@ get_all(struct file *F, const struct csvrec *rec, const struct rowprep *h,
 			v[c] = "";
 			continue;
 		}
-		if (h != NULL) {
-			lead = h->lead[c];
-			n = h->n[c];
-		} else
-			trim_span(rec->field[i], rec->len[i], &lead, &n);
-		f = rec->field[i] + lead;
-		if (lead + n == rec->len[i] && c != COL_CODE) {
+		f = rec->field[i];
+		n = rec->len[i];
+		while (n > 0 && (*f == ' ' || *f == '\t')) {
+			f++;
+			n--;
+		}
+		if (n == rec->len[i] - (size_t)(f - rec->field[i]) &&
+		    c != COL_CODE && (n == 0 || (f[n - 1] != ' ' &&
+		    f[n - 1] != '\t' && f[n - 1] != '\r' && f[n - 1] != '\n'))) {
 			v[c] = f;
 			continue;
 		}
+		while (n > 0 && (f[n - 1] == ' ' || f[n - 1] == '\t' ||
+		    f[n - 1] == '\r' || f[n - 1] == '\n'))
+			n--;
 		memcpy(F->scratch + at, f, n);
 		F->scratch[at + n] = '\0';
 		v[c] = F->scratch + at;
@@ -999,7 +901,6 @@ minutes_of(const struct logopts *o, const char *v, long *secs)
 static void
 row(struct file *F, const struct csvrec *rec)
 {
-	const struct rowprep *h = rec->prep;
 	const struct logopts *o = F->o;
 	const struct rules_family *fam;
 	struct session s;
@@ -1037,9 +938,7 @@ row(struct file *F, const struct csvrec *rec)
 		    rec->nfields, rec->nfields == 1 ? "" : "s", F->nheader);
 		return;
 	}
-	if (h != NULL && !h->ok)
-		h = NULL;
-	code = get_all(F, rec, h, v);	/* the code's a copy, cut at modifiers */
+	code = get_all(F, rec, v);	/* the code's a copy, cut at modifiers */
 	memset(&s, 0, sizeof(s));
 	if (*v[COL_PATIENT] == '\0' && *v[COL_DATE] == '\0' &&
 	    csvrec_says_total(rec)) {
@@ -1057,8 +956,7 @@ row(struct file *F, const struct csvrec *rec)
 		why = xstrdup("date: missing");
 		goto out;
 	}
-	if ((h != NULL && h->has_day ? (day = h->day, h->day_rc) :
-	    memo_date(&F->memo, v[COL_DATE], dmy, &day)) != 0) {
+	if (memo_date(F, v[COL_DATE], dmy, &day) != 0) {
 		char *t = shorten(v[COL_DATE]);
 
 		why = xasprintf("date: '%s' is not a date (%s)", t,
@@ -1115,10 +1013,8 @@ row(struct file *F, const struct csvrec *rec)
 			goto out;
 		}
 		for (i = COL_START; i <= COL_END; i++)
-			if (*v[i] != '\0' && (h != NULL && h->has_t[i - COL_START] ?
-			    (*(i == COL_START ? &cs : &ce) = h->t[i - COL_START],
-			    h->t_rc[i - COL_START]) : memo_time(&F->memo, v[i], dmy,
-			    i == COL_START ? &cs : &ce)) != 0) {
+			if (*v[i] != '\0' && memo_time(F, v[i], dmy,
+			    i == COL_START ? &cs : &ce) != 0) {
 				char *t = shorten(v[i]);
 
 				why = xasprintf("%s: '%s' is not a time (HH:MM, H:MM AM/PM "
@@ -1306,7 +1202,6 @@ logread_file(const char *name, FILE *fp, const struct logopts *o,
 	if (o->cp1252)
 		csvread_set_cp1252(r);
 	csvread_ahead(r, 0);
-	csvread_prep_soon(r);
 	F.r = r;
 	got = csvread_next(r, &rec);
 	/*
@@ -1350,10 +1245,6 @@ logread_file(const char *name, FILE *fp, const struct logopts *o,
 			    rec->line);
 		status = -1;
 	} else {
-		F.prep.col = F.col;
-		F.prep.nheader = F.nheader;
-		F.prep.dmy = o->rules->date_order == ORDER_DMY;
-		csvread_prep(r, sizeof(struct rowprep), prep_row, &F.prep);
 		/* a pool that streams stops at a day already billed */
 		while ((rc = csvread_next(r, &rec)) > 0 &&
 		    !pool_fell_back(run->pool))
@@ -1370,8 +1261,7 @@ logread_file(const char *name, FILE *fp, const struct logopts *o,
 	free(F.map);
 	free(F.scratch);
 	free(F.memo);
-	csvread_free(r);	/* the reading thread ends: its memo is done */
-	free(F.prep.memo);
+	csvread_free(r);
 	return status;
 }
 
