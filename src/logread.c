@@ -211,7 +211,12 @@ seen_put(struct seentab *t, const struct seen *e)
 	return j;
 }
 
-/* Rebuild t at size, keeping the entries keep says to. */
+/*
+ * Rebuild t at size, keeping the entries keep says to.  A streamed log
+ * rebuilds its table every day at much the same size: the table let go
+ * then is kept and cleared for the next, not freed and made anew (a
+ * fresh block is a page fault a page).
+ */
 static void
 seen_rebuild(struct seentab *t, size_t size, int (*keep)(const struct seen *,
     int), int arg)
@@ -220,14 +225,25 @@ seen_rebuild(struct seentab *t, size_t size, int (*keep)(const struct seen *,
 	size_t i, n = t->size;
 
 	t->size = size;
-	t->v = xcalloc(size, sizeof(*t->v));
+	if (t->spare != NULL && t->sparesize == size) {
+		t->v = t->spare;
+		memset(t->v, 0, size * sizeof(*t->v));
+	} else {
+		free(t->spare);
+		t->v = xcalloc(size, sizeof(*t->v));
+	}
+	t->spare = NULL;
 	t->n = 0;
 	for (i = 0; i < n; i++)
 		if (old[i].line != 0 && (keep == NULL || keep(&old[i], arg))) {
 			seen_put(t, &old[i]);
 			t->n++;
 		}
-	free(old);
+	if (keep != NULL) {	/* a day's: kept (a table grown is not) */
+		t->spare = old;
+		t->sparesize = n;
+	} else
+		free(old);
 }
 
 /*
@@ -1369,7 +1385,9 @@ logrun_free(struct logrun *run)
 	free(run->extra);
 	run->extra = NULL;
 	free(run->enc.v);
+	free(run->enc.spare);
 	free(run->seen.v);
+	free(run->seen.spare);
 	memset(&run->enc, 0, sizeof(run->enc));
 	memset(&run->seen, 0, sizeof(run->seen));
 	str_freev(run->files, run->nfiles);
