@@ -59,7 +59,11 @@ void		 pool_add(struct pool *, const struct session *, void *tag);
  * day needs.  A session of an earlier day is not taken: pool_fell_back
  * says so, and the caller reads everything again with a pool that does
  * not stream.  Rejected add-ons are told at pool_bill, in the order of
- * billing every pool at once, so both ways give the same output.
+ * billing every pool at once, so both ways give the same output.  The
+ * days are billed in a thread of the pool's own: rep's lines are the
+ * pool's until pool_bill, pool_free or a fall back (the pool has waited
+ * for its thread then); the caller may count records and add rejects
+ * and notes meanwhile.
  */
 void		 pool_stream(struct pool *, struct report *, pool_reject_fn *,
 		    void *arg);

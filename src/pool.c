@@ -5,6 +5,7 @@
  * without overlap and overlapping ones count once; the list is bounded by
  * the minutes of a day, whatever the number of rows.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +21,10 @@ struct ival {
 };
 
 struct addon {
-	char	*provider;
-	void	*tag;
-	long	 seconds;
+	char		*provider;
+	const char	*iprov;		/* interned, or NULL for none */
+	void		*tag;
+	long		 seconds;
 };
 
 /* What the export's own units column says of a code, for reconciling. */
@@ -115,6 +117,32 @@ struct pslot {
 	const char		*prov;	/* interned */
 };
 
+struct pset {
+	struct pslot	*v;
+	size_t		 size, n;
+};
+
+/*
+ * Streaming, a finished day is billed in a thread of its own while the
+ * rows of the next are read and pooled: the day's entries (those kept
+ * from the day before with them) and its (pool, provider) set are the
+ * job's until it is done; the report's lines, the pending rejects and
+ * the order of billing are the thread's until the caller waits for it.
+ * The entries the job lets go are freed by the caller once it is done.
+ */
+struct biller {
+	pthread_t		 th;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	int			 busy;		/* a job given, not yet done */
+	int			 quit;
+	struct entry		**all;		/* the job: entries to bill */
+	size_t			 n, cap;
+	struct pset		 pset;
+	struct entry		**gone;		/* to free once it is done */
+	size_t			 ngone, capgone;
+};
+
 /*
  * A session kept (defer), in 64 bytes rather than struct session's: its
  * strings interned and its family and units code (the rules' own) named
@@ -164,8 +192,9 @@ struct pool {
 	struct entry		*recent[RECENT];	/* logs come grouped */
 	unsigned		 nextrecent;
 	unsigned long		 seq;
-	struct pslot		*ptab;		/* (pool, provider) pairs seen */
-	size_t			 ptabsize, pn;
+	struct pset		 pset;		/* (pool, provider) pairs seen */
+	struct biller		*bl;		/* billing's thread (streaming) */
+	int			 nobiller;	/* none could start: bill here */
 	/* streaming (pool_stream): the days finished are billed as the date
 	 * moves on; all[] holds the day before's entries (billed, kept for
 	 * the midnight check), then the current day's */
@@ -318,27 +347,27 @@ grow(struct pool *p)
 }
 
 static size_t
-pslot_of(const struct pool *p, const struct entry *e, const char *prov)
+pslot_of(const struct pset *t, const struct entry *e, const char *prov)
 {
 	uint64_t h = str_mix((uint64_t)(uintptr_t)e ^
 	    str_mix((uint64_t)(uintptr_t)prov));
 
-	return (size_t)(h & (p->ptabsize - 1));
+	return (size_t)(h & (t->size - 1));
 }
 
-/* Is (e, prov) in the set (or e's first)?  prov interned. */
+/* Is (e, prov) in the set t (or e's first)?  prov interned. */
 static int
-pset_has(const struct pool *p, const struct entry *e, const char *prov)
+pset_has(const struct pset *t, const struct entry *e, const char *prov)
 {
 	size_t j;
 
 	if (e->pfirst == prov)
 		return 1;
-	if (p->ptabsize == 0)
+	if (t->size == 0)
 		return 0;
-	for (j = pslot_of(p, e, prov); p->ptab[j].e != NULL;
-	    j = (j + 1) & (p->ptabsize - 1))
-		if (p->ptab[j].e == e && p->ptab[j].prov == prov)
+	for (j = pslot_of(t, e, prov); t->v[j].e != NULL;
+	    j = (j + 1) & (t->size - 1))
+		if (t->v[j].e == e && t->v[j].prov == prov)
 			return 1;
 	return 0;
 }
@@ -347,6 +376,7 @@ pset_has(const struct pool *p, const struct entry *e, const char *prov)
 static int
 pset_add(struct pool *p, struct entry *e, const char *prov)
 {
+	struct pset *t = &p->pset;
 	struct pslot *old;
 	size_t j, i, size;
 
@@ -354,45 +384,30 @@ pset_add(struct pool *p, struct entry *e, const char *prov)
 		e->pfirst = prov;
 		return 1;
 	}
-	if (pset_has(p, e, prov))
+	if (pset_has(t, e, prov))
 		return 0;
-	if (2 * (p->pn + 1) > p->ptabsize) {
-		old = p->ptab;
-		size = p->ptabsize;
-		p->ptabsize = size ? size * 2 : 256;
-		p->ptab = xcalloc(p->ptabsize, sizeof(*p->ptab));
+	if (2 * (t->n + 1) > t->size) {
+		old = t->v;
+		size = t->size;
+		t->size = size ? size * 2 : 256;
+		t->v = xcalloc(t->size, sizeof(*t->v));
 		for (i = 0; i < size; i++) {
 			if (old[i].e == NULL)
 				continue;
-			for (j = pslot_of(p, old[i].e, old[i].prov); p->ptab[j].e;
-			    j = (j + 1) & (p->ptabsize - 1))
+			for (j = pslot_of(t, old[i].e, old[i].prov); t->v[j].e;
+			    j = (j + 1) & (t->size - 1))
 				;
-			p->ptab[j] = old[i];
+			t->v[j] = old[i];
 		}
 		free(old);
 	}
-	for (j = pslot_of(p, e, prov); p->ptab[j].e != NULL;
-	    j = (j + 1) & (p->ptabsize - 1))
+	for (j = pslot_of(t, e, prov); t->v[j].e != NULL;
+	    j = (j + 1) & (t->size - 1))
 		;
-	p->ptab[j].e = e;
-	p->ptab[j].prov = prov;
-	p->pn++;
+	t->v[j].e = e;
+	t->v[j].prov = prov;
+	t->n++;
 	return 1;
-}
-
-/* The interned copy of s, or NULL when the pool has never seen it. */
-static const char *
-interned(const struct pool *p, const char *s)
-{
-	uint64_t h = str_hash(s, strlen(s));
-	struct str *e;
-
-	if (p->strsize == 0)
-		return NULL;
-	for (e = p->strs[h & (p->strsize - 1)]; e; e = e->next)
-		if (e->hash == h && strcmp(e->s, s) == 0)
-			return e->s;
-	return NULL;
 }
 
 static struct entry *new_entry(struct pool *);
@@ -524,6 +539,7 @@ add_modifiers(struct pool *p, struct entry *e, const char *mods)
 }
 
 static void	advance(struct pool *, int);
+static void	bill_wait(struct pool *);
 static void	add_now(struct pool *, const struct session *, void *);
 static void	replay(struct pool *, int);
 
@@ -659,6 +675,7 @@ add_now(struct pool *p, const struct session *s, void *tag)
 		/* a day already billed: the caller reads again, at once */
 		if (p->fell_back || (p->have_cur && s->date < p->cur)) {
 			p->fell_back = 1;
+			bill_wait(p);	/* the report is the caller's now */
 			if (tag)
 				p->tag_free(tag);
 			return;
@@ -711,6 +728,7 @@ add_now(struct pool *p, const struct session *s, void *tag)
 	if (s->family->kind == KIND_ADDON) {
 		e->adds = xreallocarray(e->adds, e->nadds + 1, sizeof(*e->adds));
 		e->adds[e->nadds].provider = xstrdup(prov);
+		e->adds[e->nadds].iprov = iprov;
 		e->adds[e->nadds].tag = tag;
 		e->adds[e->nadds++].seconds = s->seconds;
 		return;
@@ -896,10 +914,9 @@ merged(const struct entry *e)
 /* Does primary entry p bill one of the codes the add-on family requires,
  * by the add-on's provider (when both name one)? */
 static int
-pairs(const struct pool *pool, const struct entry *p,
-    const struct rules_family *addon, const char *provider)
+pairs(const struct pset *t, const struct entry *p,
+    const struct rules_family *addon, const struct addon *a)
 {
-	const char *prov;
 	size_t i, j;
 	int code = 0;
 
@@ -908,10 +925,9 @@ pairs(const struct pool *pool, const struct entry *p,
 			if (strcasecmp(p->billed.codes[i].code,
 			    addon->requires[j]) == 0)
 				code = 1;
-	if (!code || *provider == '\0' || p->noprov)
+	if (!code || *a->provider == '\0' || p->noprov)
 		return code;
-	return (prov = interned(pool, provider)) != NULL &&
-	    pset_has(pool, p, prov);
+	return a->iprov != NULL && pset_has(t, p, a->iprov);
 }
 
 /* "N minutes", or "N seconds" under a minute, into buf of 32. */
@@ -1188,38 +1204,39 @@ cmp_pending(const void *a, const void *b)
 }
 
 /*
- * Bill the entries of all[] not yet billed, beside those kept from the day
- * before (for the midnight check).  The order of the lines (their ties)
- * and of the rejects is that of billing every pool at once.
+ * Bill the entries of src[] not yet billed, beside those kept from the day
+ * before (for the midnight check), their providers in t.  The order of the
+ * lines (their ties) and of the rejects is that of billing every pool at
+ * once.
  */
 static void
-bill_open(struct pool *p)
+bill_entries(struct pool *p, struct entry *const *src, size_t n,
+    const struct pset *t)
 {
 	struct entry **all, **q, *e;
 	struct report *rep = p->rep;
 	struct rule rule;
-	size_t n = 0, i, j, k, lo, hi;
+	size_t i, j, k, lo, hi;
 	char *list, *why;
 	long minutes, base = p->order;
 	int ok;
 
-	n = p->n;
 	all = xcalloc(n ? n : 1, sizeof(*all));
 	if (n > 1) {
 		/* on the two integers first, the entries only on their ties */
 		struct billkey *bk = xcalloc(n, sizeof(*bk));
 
 		for (i = 0; i < n; i++) {
-			bk[i].patient = (uintptr_t)p->all[i]->patient;
-			bk[i].date = p->all[i]->date;
-			bk[i].e = p->all[i];
+			bk[i].patient = (uintptr_t)src[i]->patient;
+			bk[i].date = src[i]->date;
+			bk[i].e = src[i];
 		}
 		sort_billkeys(bk, n);
 		for (i = 0; i < n; i++)
 			all[i] = bk[i].e;
 		free(bk);
 	} else if (n == 1)
-		all[0] = p->all[0];
+		all[0] = src[0];
 	dedupe(all, n);
 
 	/* primaries first: add-ons are judged by what they billed */
@@ -1250,7 +1267,7 @@ bill_open(struct pool *p)
 			/* without a patient, pooled with nothing: no primary */
 			for (q = all + lo; q < all + hi && !ok && !e->alone; q++)
 				ok = (*q)->fam->kind != KIND_ADDON &&
-				    pairs(p, *q, e->fam, e->adds[j].provider);
+				    pairs(t, *q, e->fam, &e->adds[j]);
 			if (ok) {
 				k++;
 				e->loose += e->adds[j].seconds;
@@ -1281,6 +1298,109 @@ bill_open(struct pool *p)
 		all[i]->done = 1;
 	p->order += (long)n;
 	free(all);
+}
+
+/* Bill the open entries here, with the pool's own set. */
+static void
+bill_open(struct pool *p)
+{
+	bill_entries(p, p->all, p->n, &p->pset);
+}
+
+static void
+pset_free(struct pset *t)
+{
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
+static void	free_entry(struct pool *, struct entry *);
+
+static void *
+biller_main(void *arg)
+{
+	struct pool *p = arg;
+	struct biller *b = p->bl;
+
+	pthread_mutex_lock(&b->mu);
+	for (;;) {
+		while (!b->busy && !b->quit)
+			pthread_cond_wait(&b->cv, &b->mu);
+		if (!b->busy)
+			break;
+		pthread_mutex_unlock(&b->mu);
+		bill_entries(p, b->all, b->n, &b->pset);
+		pthread_mutex_lock(&b->mu);
+		b->busy = 0;
+		pthread_cond_broadcast(&b->cv);
+	}
+	pthread_mutex_unlock(&b->mu);
+	return NULL;
+}
+
+/* Wait for the day being billed, if any, and free what it let go. */
+static void
+bill_wait(struct pool *p)
+{
+	struct biller *b = p->bl;
+	size_t i;
+
+	if (b == NULL)
+		return;
+	pthread_mutex_lock(&b->mu);
+	while (b->busy)
+		pthread_cond_wait(&b->cv, &b->mu);
+	pthread_mutex_unlock(&b->mu);
+	for (i = 0; i < b->ngone; i++)
+		free_entry(p, b->gone[i]);
+	b->ngone = 0;
+	b->n = 0;
+	pset_free(&b->pset);
+}
+
+/* End billing's thread (after its day). */
+static void
+biller_stop(struct pool *p)
+{
+	struct biller *b = p->bl;
+
+	if (b == NULL)
+		return;
+	bill_wait(p);
+	pthread_mutex_lock(&b->mu);
+	b->quit = 1;
+	pthread_cond_broadcast(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+	pthread_join(b->th, NULL);
+	pthread_cond_destroy(&b->cv);
+	pthread_mutex_destroy(&b->mu);
+	free(b->all);
+	free(b->gone);
+	free(b);
+	p->bl = NULL;
+}
+
+/* Billing's thread, started on the first day billed; NULL when none
+ * could start (billing is done here, the same way). */
+static struct biller *
+biller(struct pool *p)
+{
+	struct biller *b;
+
+	if (p->bl != NULL || p->nobiller)
+		return p->bl;
+	b = xcalloc(1, sizeof(*b));
+	pthread_mutex_init(&b->mu, NULL);
+	pthread_cond_init(&b->cv, NULL);
+	p->bl = b;
+	if (pthread_create(&b->th, NULL, biller_main, p) != 0) {
+		pthread_cond_destroy(&b->cv);
+		pthread_mutex_destroy(&b->mu);
+		free(b);
+		p->bl = NULL;
+		p->nobiller = 1;
+	}
+	return p->bl;
 }
 
 /*
@@ -1334,21 +1454,48 @@ free_entry(struct pool *p, struct entry *e)
 static void
 advance(struct pool *p, int date)
 {
+	struct biller *b;
 	size_t i, k;
 	struct entry *e;
 
-	bill_open(p);
-	for (i = k = 0; i < p->n; i++) {
-		e = p->all[i];
-		if (e->date == date - 1 && (e->notes & NOTE_MIDNIGHT))
-			p->all[k++] = e;
-		else
-			free_entry(p, e);
+	bill_wait(p);
+	if ((b = biller(p)) == NULL) {
+		bill_open(p);
+		for (i = k = 0; i < p->n; i++) {
+			e = p->all[i];
+			if (e->date == date - 1 && (e->notes & NOTE_MIDNIGHT))
+				p->all[k++] = e;
+			else
+				free_entry(p, e);
+		}
+		pset_free(&p->pset);
+	} else {
+		/* the day to the thread; which entries the next day keeps
+		 * is known now (by their date and notes, not their bill) */
+		if (p->n > b->cap) {
+			b->cap = p->n;
+			free(b->all);
+			free(b->gone);
+			b->all = xcalloc(b->cap, sizeof(*b->all));
+			b->gone = xcalloc(b->cap, sizeof(*b->gone));
+		}
+		memcpy(b->all, p->all, p->n * sizeof(*b->all));
+		b->n = p->n;
+		for (i = k = 0; i < p->n; i++) {
+			e = p->all[i];
+			if (e->date == date - 1 && (e->notes & NOTE_MIDNIGHT))
+				p->all[k++] = e;
+			else
+				b->gone[b->ngone++] = e;
+		}
+		b->pset = p->pset;
+		memset(&p->pset, 0, sizeof(p->pset));
+		pthread_mutex_lock(&b->mu);
+		b->busy = 1;
+		pthread_cond_broadcast(&b->cv);
+		pthread_mutex_unlock(&b->mu);
 	}
 	p->n = k;
-	free(p->ptab);
-	p->ptab = NULL;
-	p->ptabsize = p->pn = 0;
 	memset(p->tab, 0, p->tabsize * sizeof(*p->tab));
 	memset(p->recent, 0, sizeof(p->recent));
 }
@@ -1521,8 +1668,10 @@ pool_set_hold(struct pool *p, size_t n)
 void
 pool_fall_back(struct pool *p)
 {
-	if (p->stream)
+	if (p->stream) {
 		p->fell_back = 1;
+		bill_wait(p);	/* the report is the caller's now */
+	}
 }
 
 int
@@ -1537,6 +1686,7 @@ pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
 {
 	size_t i;
 
+	biller_stop(p);		/* the days streamed, billed */
 	p->rep = rep;
 	p->reject = reject;
 	p->arg = arg;
@@ -1544,6 +1694,7 @@ pool_bill(struct pool *p, struct report *rep, pool_reject_fn *reject,
 	 * to keep: then every pool is held and billed at once, the same way */
 	if (p->nd > 0 || p->held)
 		replay(p, !p->held);
+	biller_stop(p);		/* the day before, billed */
 	bill_open(p);
 	if (p->npend > 1)
 		qsort(p->pend, p->npend, sizeof(*p->pend), cmp_pending);
@@ -1569,6 +1720,7 @@ pool_free(struct pool *p)
 
 	if (p == NULL)
 		return;
+	biller_stop(p);
 	for (i = 0; i < p->n; i++)
 		free_entry(p, p->all[i]);
 	while ((e = p->freeents) != NULL) {
@@ -1596,7 +1748,7 @@ pool_free(struct pool *p)
 	}
 	free(p->strs);
 	free(p->strv);
-	free(p->ptab);
+	free(p->pset.v);
 	free(p->all);
 	free(p->tab);
 	free(p);
