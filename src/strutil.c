@@ -344,20 +344,18 @@ ptrids_free(struct ptrids *t)
 int
 str_key16(const char *s, uint64_t k[2])
 {
-	char b[16] = { 0 };
-	size_t n;
+	size_t n = strnlen(s, 17);
 
-	for (n = 0; n < 16 && s[n] != '\0'; n++)
-		b[n] = s[n];
-	if (n == 0 || (n == 16 && s[16] != '\0'))
+	if (n == 0 || n > 16)
 		return 0;
-	memcpy(k, b, 16);
+	k[0] = k[1] = 0;
+	memcpy(k, s, n);	/* one copy, not a byte at a time */
 	return 1;
 }
 
 size_t
 str_key_slot(const uint64_t k[2], unsigned bits)
 {
-	return (size_t)(((k[0] ^ str_mix(k[1])) * 0x9e3779b97f4a7c15ULL) >>
-	    (64 - bits));
+	return (size_t)(((k[0] * 0x9e3779b97f4a7c15ULL) ^
+	    (k[1] * 0xc2b2ae3d27d4eb4fULL)) >> (64 - bits));
 }
