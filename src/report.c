@@ -13,28 +13,40 @@
 
 /*
  * The lines are kept compact: strings by id into one table (each distinct
- * pointer once), the rare parts (warnings, --by session texts) beside, in
- * chunks that are never moved; 80 bytes a line.
+ * pointer once), the rare parts (warnings, --by session texts, units over
+ * a limit, minutes or a line number past 32 bits) beside, in
+ * chunks that are never moved; 64 bytes a line (struct cline).
  */
 #define CHUNK_BITS	14
 #define CHUNK		((size_t)1 << CHUNK_BITS)
 #define EXT_NCODES	30		/* ext: index + 1, ncodes in the top bits */
 
+/*
+ * A line in 64 bytes: its strings by id, and what few lines have (warnings,
+ * --by session's texts, units over a daily limit, minutes or a line number
+ * too large for 32 bits) in a line_ext beside, by index.
+ */
 struct cline {
-	int64_t		minutes;
-	int64_t		line;
+	int32_t		minutes;	/* MINUTES_EXT: in its ext */
+	uint32_t	line;		/* LINE_EXT: in its ext */
 	uint32_t	patient, family, provider, payer, modifiers, file;
 	uint32_t	code[2];
-	int32_t		units[2], over[2];
+	int32_t		units[2];
 	int32_t		date, next;
 	uint32_t	ext;
 	uint32_t	order;
 };
+_Static_assert(sizeof(struct cline) == 64, "a line in 64 bytes");
+
+#define MINUTES_EXT	INT32_MIN
+#define LINE_EXT	UINT32_MAX
 
 struct line_ext {
 	char		**warnings;
 	size_t		  nwarnings;
 	char		 *start, *end, *source;
+	long		  minutes, line;	/* when the cline's say so */
+	int		  over[2];
 };
 
 /* The string of an id (NULL for 0). */
@@ -97,6 +109,7 @@ commit(struct report *r)
 	struct line_ext *x;
 	struct cline *c;
 	size_t k;
+	int wide, far, over = 0;
 
 	if (!r->has_open)
 		return;
@@ -108,8 +121,10 @@ commit(struct report *r)
 		r->chunks[r->nchunks++] = xcalloc(CHUNK, sizeof(struct cline));
 	}
 	c = cline_at(r, r->nlines++);
-	c->minutes = l->minutes;
-	c->line = l->line;
+	wide = l->minutes <= MINUTES_EXT || l->minutes > INT32_MAX;
+	c->minutes = wide ? MINUTES_EXT : (int32_t)l->minutes;
+	far = l->line < 0 || l->line >= LINE_EXT;
+	c->line = far ? LINE_EXT : (uint32_t)l->line;
 	c->patient = str_id(r, l->patient);
 	c->family = str_id(r, l->family);
 	c->provider = str_id(r, l->provider);
@@ -119,13 +134,15 @@ commit(struct report *r)
 	for (k = 0; k < 2; k++) {
 		c->code[k] = k < l->ncodes ? str_id(r, l->codes[k].code) : 0;
 		c->units[k] = k < l->ncodes ? l->codes[k].units : 0;
-		c->over[k] = k < l->ncodes ? l->codes[k].over : 0;
+		if (k < l->ncodes && l->codes[k].over != 0)
+			over = 1;
 	}
 	c->date = l->date;
 	c->next = l->next;
 	c->order = (uint32_t)l->order;
 	c->ext = (uint32_t)l->ncodes << EXT_NCODES;
-	if (l->nwarnings || l->start || l->end || l->source) {
+	if (l->nwarnings || l->start || l->end || l->source || over || wide ||
+	    far) {
 		if (r->next == r->capext) {
 			r->capext = r->capext ? r->capext * 2 : 64;
 			r->ext = xreallocarray(r->ext, r->capext, sizeof(*r->ext));
@@ -136,6 +153,10 @@ commit(struct report *r)
 		x->start = l->start;
 		x->end = l->end;
 		x->source = l->source;
+		x->minutes = l->minutes;
+		x->line = l->line;
+		for (k = 0; k < 2; k++)
+			x->over[k] = k < l->ncodes ? l->codes[k].over : 0;
 		c->ext |= (uint32_t)r->next;
 	}
 	memset(l, 0, sizeof(*l));
@@ -169,7 +190,6 @@ report_get(const struct report *r, size_t i, struct report_line *l)
 	for (k = 0; k < l->ncodes; k++) {
 		l->codes[k].code = str_of(r, c->code[k]);
 		l->codes[k].units = c->units[k];
-		l->codes[k].over = c->over[k];
 	}
 	l->next = c->next;
 	l->order = c->order;
@@ -185,6 +205,12 @@ report_get(const struct report *r, size_t i, struct report_line *l)
 		l->start = x->start;
 		l->end = x->end;
 		l->source = x->source;
+		for (k = 0; k < l->ncodes; k++)
+			l->codes[k].over = x->over[k];
+		if (c->minutes == MINUTES_EXT)
+			l->minutes = x->minutes;
+		if (c->line == LINE_EXT)
+			l->line = x->line;
 	}
 }
 

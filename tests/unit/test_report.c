@@ -4,12 +4,15 @@
  * or date first for a calendar's table (by_date).  The expected orders
  * are written out by hand from that rule; lines are added in scrambled
  * order, in date order (the order a log billed day by day gives), over a
- * span of dates far wider than the lines, and again after a sort.
+ * span of dates far wider than the lines, and again after a sort.  And
+ * a line keeps what it was given, however rare: minutes and a line number
+ * past 32 bits, units over a daily limit, warnings, a session's texts.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -180,6 +183,74 @@ test_by_date(void **state)
 	report_free(&r);
 }
 
+/* Each line is given back as it was added, its rare parts too. */
+static void
+test_rare_parts(void **state)
+{
+	static const struct {
+		long	minutes, line;
+		int	over0, over1;
+		int	warn;
+	} v[] = {
+		{ 45, 2, 0, 0, 0 },			/* the common line */
+		{ 3000000000L, 7, 0, 0, 0 },		/* minutes past 2^31 */
+		{ -5, 8, 0, 0, 0 },			/* and below 0 */
+		{ 2147483647L, 9, 0, 0, 0 },		/* the widest kept inline */
+		{ -2147483648L, 10, 0, 0, 0 },		/* the marker's value */
+		{ 60, 5000000000L, 0, 0, 0 },		/* a line past 2^32 */
+		{ 60, 4294967295L, 0, 0, 0 },		/* the marker's value */
+		{ 90, 11, 2, 0, 0 },			/* units over a limit */
+		{ 90, 12, 0, 3, 1 },			/* on the second code */
+		{ 30, 13, 0, 0, 1 },			/* a warning alone */
+	};
+	struct units_result u;
+	struct report_line *l, got;
+	struct report r;
+	size_t i;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		memset(&u, 0, sizeof(u));
+		u.ncodes = 2;
+		u.codes[0].code = "0373T";
+		u.codes[0].units = 4;
+		u.codes[0].over = v[i].over0;
+		u.codes[1].code = "0374T";
+		u.codes[1].units = 6;
+		u.codes[1].over = v[i].over1;
+		u.next = 7;
+		l = report_add(&r, "P", 100, "0373T-2014", v[i].minutes, &u);
+		l->line = v[i].line;
+		l->file = "log.csv";
+		l->order = (long)i;
+		if (v[i].warn)
+			report_warn(l, "warning %zu", i);
+	}
+	report_sort(&r);	/* one patient, one day: the order added */
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		report_get(&r, i, &got);
+		assert_true(got.minutes == v[i].minutes);
+		assert_true(got.line == v[i].line);
+		assert_int_equal(got.ncodes, 2);
+		assert_string_equal(got.codes[0].code, "0373T");
+		assert_int_equal(got.codes[0].units, 4);
+		assert_int_equal(got.codes[0].over, v[i].over0);
+		assert_int_equal(got.codes[1].units, 6);
+		assert_int_equal(got.codes[1].over, v[i].over1);
+		assert_int_equal(got.next, 7);
+		assert_string_equal(got.file, "log.csv");
+		assert_int_equal(got.nwarnings, v[i].warn);
+		if (v[i].warn) {
+			char want[32];
+
+			snprintf(want, sizeof(want), "warning %zu", i);
+			assert_string_equal(got.warnings[0], want);
+		}
+	}
+	report_free(&r);
+}
+
 int
 main(void)
 {
@@ -189,6 +260,7 @@ main(void)
 		cmocka_unit_test(test_wide_dates),
 		cmocka_unit_test(test_added_after_sort),
 		cmocka_unit_test(test_by_date),
+		cmocka_unit_test(test_rare_parts),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
