@@ -6,6 +6,7 @@
 #   make check      set up and run every test
 #   make check-asan the tests again, built with AddressSanitizer + UBSan
 #   make check-valgrind  the tests again, under valgrind
+#   make check-tsan the tests again, built with ThreadSanitizer
 #   make bench      speed and memory, beside wc -l, libcsv and libical alone
 #   make fuzz       each libFuzzer harness for FUZZ_SECONDS
 #   make install    PREFIX=/usr/local DESTDIR= (binary, man page, rules file)
@@ -146,6 +147,14 @@ check-asan:
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    BIN=build/asan/cptunits B=build/asan sh tests/run.sh
 
+# Threads (the log's reader, its billing and the writer's helper) under
+# ThreadSanitizer: a race is a report on standard error, and a failed test.
+check-tsan:
+	@$(MAKE) --no-print-directory B=build/tsan BIN=build/tsan/cptunits CC=clang \
+	    OPT='-O1 -g' SAN='-fsanitize=thread' tests
+	@TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+	    BIN=build/tsan/cptunits B=build/tsan sh tests/run.sh
+
 check-valgrind: tests
 	@VALGRIND='valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99' \
 	    BIN=$(BIN) B=$(B) sh tests/run.sh
@@ -206,5 +215,5 @@ uninstall:
 clean:
 	rm -rf build cptunits
 
-.PHONY: all deps run tests check check-asan check-valgrind bench fuzz \
+.PHONY: all deps run tests check check-asan check-tsan check-valgrind bench fuzz \
 	fuzz-build lint install uninstall clean

@@ -127,6 +127,8 @@ struct server {
 	size_t			 max_upload;
 	atomic_size_t		 inflight;	/* bytes of bodies held */
 	atomic_int		 active;	/* requests being answered */
+	atomic_int		 ready;		/* hosts and port are set (after the
+						   daemon starts: its port) */
 	int			 quiet;
 };
 
@@ -635,8 +637,11 @@ serve_host_ok(const char *h, const char (*hosts)[96], size_t nhosts,
 }
 
 static int
-host_ok(const struct server *S, struct MHD_Connection *c)
+host_ok(struct server *S, struct MHD_Connection *c)
 {
+	/* a request before the address is known (and told) is refused */
+	if (!atomic_load_explicit(&S->ready, memory_order_acquire))
+		return 0;
 	return serve_host_ok(mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_HOST), S->hosts, S->nhosts, S->loopback, S->port);
 }
@@ -886,6 +891,7 @@ serve_run(const struct serve_opts *o)
 		snprintf(S.hosts[1], sizeof(S.hosts[1]), "localhost:%d", port);
 		S.nhosts = 2;
 	}
+	atomic_store_explicit(&S.ready, 1, memory_order_release);
 	snprintf(url, sizeof(url), "http://%s/", S.hosts[0]);
 	printf("cptunits: serving %s (Ctrl-C to stop)\n", url);
 	fflush(stdout);
