@@ -46,9 +46,6 @@ struct logrun {
 	struct seentab {			/* for repeats: */
 		struct seen	*v;
 		size_t		 size, n;
-		struct seen	*spare;		/* the last let go, for the
-						   next rebuild of its size */
-		size_t		 sparesize;
 	}			 enc, seen;	/* encounter ids, rows read */
 	int			 rowday;	/* streaming: rows of days before
 						   this one are let go */

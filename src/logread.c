@@ -213,37 +213,41 @@ seen_put(struct seentab *t, const struct seen *e)
 
 /*
  * Rebuild t at size, keeping the entries keep says to.  A streamed log
- * rebuilds its table every day at much the same size: the table let go
- * then is kept and cleared for the next, not freed and made anew (a
- * fresh block is a page fault a page).
+ * rebuilds its table every day at much the same size, keeping few: then
+ * those are set aside and the table cleared where it lies, not made anew
+ * (a fresh block is a page fault a page).
  */
 static void
 seen_rebuild(struct seentab *t, size_t size, int (*keep)(const struct seen *,
     int), int arg)
 {
-	struct seen *old = t->v;
-	size_t i, n = t->size;
+	struct seen *old = t->v, *kept;
+	size_t i, k, n = t->size;
 
-	t->size = size;
-	if (t->spare != NULL && t->sparesize == size) {
-		t->v = t->spare;
-		memset(t->v, 0, size * sizeof(*t->v));
-	} else {
-		free(t->spare);
-		t->v = xcalloc(size, sizeof(*t->v));
+	if (keep != NULL && size == n) {
+		for (i = k = 0; i < n; i++)
+			if (old[i].line != 0 && keep(&old[i], arg))
+				k++;
+		kept = xcalloc(k ? k : 1, sizeof(*kept));
+		for (i = k = 0; i < n; i++)
+			if (old[i].line != 0 && keep(&old[i], arg))
+				kept[k++] = old[i];
+		memset(t->v, 0, n * sizeof(*t->v));
+		for (i = 0; i < k; i++)
+			seen_put(t, &kept[i]);
+		t->n = k;
+		free(kept);
+		return;
 	}
-	t->spare = NULL;
+	t->size = size;
+	t->v = xcalloc(size, sizeof(*t->v));
 	t->n = 0;
 	for (i = 0; i < n; i++)
 		if (old[i].line != 0 && (keep == NULL || keep(&old[i], arg))) {
 			seen_put(t, &old[i]);
 			t->n++;
 		}
-	if (keep != NULL) {	/* a day's: kept (a table grown is not) */
-		t->spare = old;
-		t->sparesize = n;
-	} else
-		free(old);
+	free(old);
 }
 
 /*
@@ -1385,9 +1389,7 @@ logrun_free(struct logrun *run)
 	free(run->extra);
 	run->extra = NULL;
 	free(run->enc.v);
-	free(run->enc.spare);
 	free(run->seen.v);
-	free(run->seen.spare);
 	memset(&run->enc, 0, sizeof(run->enc));
 	memset(&run->seen, 0, sizeof(run->seen));
 	str_freev(run->files, run->nfiles);
