@@ -225,10 +225,7 @@ seen_rebuild(struct seentab *t, size_t size, int (*keep)(const struct seen *,
 	size_t i, k, n = t->size;
 
 	if (keep != NULL && size == n) {
-		for (i = k = 0; i < n; i++)
-			if (old[i].line != 0 && keep(&old[i], arg))
-				k++;
-		kept = xcalloc(k ? k : 1, sizeof(*kept));
+		kept = xcalloc(t->n ? t->n : 1, sizeof(*kept));
 		for (i = k = 0; i < n; i++)
 			if (old[i].line != 0 && keep(&old[i], arg))
 				kept[k++] = old[i];

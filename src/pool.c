@@ -140,7 +140,7 @@ struct biller {
 	size_t			 n, cap;
 	struct pset		 pset;
 	struct entry		**gone;		/* to free once it is done */
-	size_t			 ngone, capgone;
+	size_t			 ngone;
 };
 
 /*
@@ -1459,19 +1459,10 @@ advance(struct pool *p, int date)
 	struct entry *e;
 
 	bill_wait(p);
-	if ((b = biller(p)) == NULL) {
+	if ((b = biller(p)) == NULL)
 		bill_open(p);
-		for (i = k = 0; i < p->n; i++) {
-			e = p->all[i];
-			if (e->date == date - 1 && (e->notes & NOTE_MIDNIGHT))
-				p->all[k++] = e;
-			else
-				free_entry(p, e);
-		}
-		pset_free(&p->pset);
-	} else {
-		/* the day to the thread; which entries the next day keeps
-		 * is known now (by their date and notes, not their bill) */
+	else {
+		/* the day to the thread, with its set */
 		if (p->n > b->cap) {
 			b->cap = p->n;
 			free(b->all);
@@ -1481,21 +1472,28 @@ advance(struct pool *p, int date)
 		}
 		memcpy(b->all, p->all, p->n * sizeof(*b->all));
 		b->n = p->n;
-		for (i = k = 0; i < p->n; i++) {
-			e = p->all[i];
-			if (e->date == date - 1 && (e->notes & NOTE_MIDNIGHT))
-				p->all[k++] = e;
-			else
-				b->gone[b->ngone++] = e;
-		}
 		b->pset = p->pset;
 		memset(&p->pset, 0, sizeof(p->pset));
+	}
+	/* which entries the next day keeps is known now, by their date and
+	 * notes (not their bill): the others are freed, once billed */
+	for (i = k = 0; i < p->n; i++) {
+		e = p->all[i];
+		if (e->date == date - 1 && (e->notes & NOTE_MIDNIGHT))
+			p->all[k++] = e;
+		else if (b != NULL)
+			b->gone[b->ngone++] = e;
+		else
+			free_entry(p, e);
+	}
+	p->n = k;
+	if (b != NULL) {
 		pthread_mutex_lock(&b->mu);
 		b->busy = 1;
 		pthread_cond_broadcast(&b->cv);
 		pthread_mutex_unlock(&b->mu);
-	}
-	p->n = k;
+	} else
+		pset_free(&p->pset);
 	memset(p->tab, 0, p->tabsize * sizeof(*p->tab));
 	memset(p->recent, 0, sizeof(p->recent));
 }
