@@ -13,15 +13,13 @@
 
 #include "date.h"
 #include "recur.h"
+#include "zone.h"
 
-/* The UTC offset of zone z at instant u, seconds east, from libical. */
+/* The UTC offset of zone z at instant u, seconds east, as libical's. */
 static long
 offset_raw(icaltimezone *z, long long u)
 {
-	struct icaltimetype t = icaltime_from_timet_with_zone((time_t)u, 0,
-	    icaltimezone_get_utc_timezone());
-
-	return icaltimezone_get_utc_offset_of_utc_time(z, &t, NULL);
+	return zone_offset(z, u);
 }
 
 /*
@@ -41,6 +39,7 @@ void
 recur_forget(void)
 {
 	memset(offsets, 0, sizeof(offsets));
+	zone_forget();
 }
 
 static long
@@ -93,7 +92,10 @@ int
 recur_gap(icaltimezone *z, struct icaltimetype t)
 {
 	struct icaltimetype n;
+	int moves;
 
+	if ((moves = zone_moves(z, t)) >= 0)
+		return moves;
 	t.zone = z;
 	n = icaltime_from_timet_with_zone(icaltime_as_timet_with_zone(t, z), 0,
 	    z);
@@ -222,6 +224,29 @@ recur_simple(struct recur *r, const struct icalrecurrencetype *rule,
 	return 1;
 }
 
+/*
+ * Is instance t after the rule's UNTIL (a UTC time), as icaltime_compare
+ * tells?  It reads t in its zone as libical does: from the zone's own
+ * table when that can tell, libical's otherwise.
+ */
+static int
+after_until(const struct recur *r, struct icaltimetype t)
+{
+	long long L, U;
+	long off;
+
+	if (t.zone != NULL && icaltime_is_utc(r->until) &&
+	    zone_reading((icaltimezone *)t.zone, t, &off)) {
+		L = (long long)date_from_ymd(t.year, t.month, t.day) * 86400 +
+		    t.hour * 3600LL + t.minute * 60LL + t.second - off;
+		U = (long long)date_from_ymd(r->until.year, r->until.month,
+		    r->until.day) * 86400 + r->until.hour * 3600LL +
+		    r->until.minute * 60LL + r->until.second;
+		return L > U;
+	}
+	return icaltime_compare(t, r->until) > 0;
+}
+
 struct icaltimetype
 recur_next(struct recur *r)
 {
@@ -255,7 +280,7 @@ recur_next(struct recur *r)
 	t.minute = r->m;
 	t.second = r->s;
 	if (y > 2582 || (!icaltime_is_null_time(r->until) &&
-	    icaltime_compare(t, r->until) > 0)) {
+	    after_until(r, t))) {
 		r->end = 1;
 		return icaltime_null_time();
 	}
