@@ -184,8 +184,12 @@ check_calendar(const char *text, const char *what, int *own)
 
 				bad |= r.freq != ICAL_YEARLY_RECURRENCE || r.interval < 1;
 			}
-		if (bad || !icaltimezone_set_component(z,
-		    icalcomponent_new_clone(tz))) {
+		icalcomponent *copy = bad ? NULL : icalcomponent_new_clone(tz);
+
+		if (copy == NULL || !icaltimezone_set_component(z, copy)) {
+			/* not taken: no TZID */
+			if (copy)
+				icalcomponent_free(copy);
 			icaltimezone_free(z, 1);
 			continue;
 		}
