@@ -157,7 +157,7 @@ static int
 simple(const struct icalrecurrencetype *r, struct icaltimetype dt)
 {
 	size_t i;
-	int w, pos, days = 0;
+	int w, pos, mo, days = 0;
 
 	if (r->freq != ICAL_YEARLY_RECURRENCE || r->interval < 1 ||
 	    r->rscale != NULL || r->count < 0 || !none(r->by_second) ||
@@ -186,8 +186,10 @@ simple(const struct icalrecurrencetype *r, struct icaltimetype dt)
 		if (pos == 0 && days == 0)
 			return 0;
 	}
-	/* on DTSTART's date: one that every year has */
-	if (none(r->by_day) && days == 0 && dt.day > 28)
+	/* on DTSTART's date: one that every year has (February's 29th not) */
+	mo = none(r->by_month) ? dt.month : r->by_month[0];
+	if (none(r->by_day) && days == 0 && dt.day > 28 && (mo == 2 ||
+	    dt.day > icaltime_days_in_month(mo, 2001)))
 		return 0;
 	/* days of the month without a month: every month's, not done */
 	if (days > 0 && none(r->by_month))
