@@ -59,6 +59,7 @@ struct report_reject {
 
 struct cline;
 struct line_ext;
+struct pvec;
 
 struct report {
 	struct cline		**chunks;	/* the lines, compact, in chunks */
@@ -67,6 +68,10 @@ struct report {
 	struct report_line	 open;		/* the line being built */
 	int			 has_open;
 	struct ptrids		 strs;		/* the strings lines name, by id */
+	struct pvec		*pv;		/* by patient id: its lines, sorted
+						   as they come (report_sort) */
+	size_t			 npv;
+	int			 pv_off;	/* given up: report_sort sorts */
 	struct line_ext		*ext;		/* warnings, --by session texts */
 	size_t			 next, capext;
 	struct report_reject	*rejects;

@@ -70,6 +70,108 @@ cline_at(const struct report *r, size_t i)
 }
 
 /*
+ * Each patient's lines, kept in report_sort's order as they come (date,
+ * family, provider, order): a new line is put among the patient's last
+ * few.  Lines come in date order (a log is billed a day at a time, a
+ * calendar's occurrences in date order), so a line moves back only past
+ * the patient's other lines of its day, and report_sort then only puts
+ * the patients in order: no pass over the lines, each a cache miss, at
+ * the end of the run.  Given up for good (pv_off; report_sort sorts)
+ * when a line would move back further than PV_BACK, when two lines tie
+ * (the sort keeps their order of addition), for a line with a start text
+ * (--by session's, which the sort compares too) and once lines are moved.
+ */
+struct pvec {
+	uint32_t	*v;
+	uint32_t	 n, cap;
+};
+
+#define PV_BACK		64
+
+static void
+pv_stop(struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->npv; i++)
+		free(r->pv[i].v);
+	free(r->pv);
+	r->pv = NULL;
+	r->npv = 0;
+	r->pv_off = 1;
+}
+
+/* strcmp of two ids' strings, NULL (id 0) before every string: the order
+ * of ranks(). */
+static int
+cmp_str_id(const struct report *r, uint32_t a, uint32_t b)
+{
+	if (a == b)
+		return 0;
+	if (a == 0 || b == 0)
+		return a == 0 ? -1 : 1;
+	return strcmp(str_of(r, a), str_of(r, b));
+}
+
+/* report_sort's order within a patient (start texts aside); 0: a tie. */
+static int
+cmp_within(const struct report *r, const struct cline *x,
+    const struct cline *y)
+{
+	int c;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	if ((c = cmp_str_id(r, x->family, y->family)) != 0 ||
+	    (c = cmp_str_id(r, x->provider, y->provider)) != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Line i (at c) among its patient's, in order; or tracking given up. */
+static void
+pv_track(struct report *r, size_t i, const struct cline *c, int start)
+{
+	struct pvec *q;
+	uint32_t k;
+	size_t n;
+	int cmp;
+
+	if (start || i >= UINT32_MAX) {
+		pv_stop(r);
+		return;
+	}
+	if (c->patient >= r->npv) {
+		for (n = r->npv ? r->npv : 64; n <= c->patient; n *= 2)
+			;
+		r->pv = xreallocarray(r->pv, n, sizeof(*r->pv));
+		memset(r->pv + r->npv, 0, (n - r->npv) * sizeof(*r->pv));
+		r->npv = n;
+	}
+	q = &r->pv[c->patient];
+	if (q->n == q->cap) {
+		if (q->cap >= UINT32_MAX / 2) {
+			pv_stop(r);
+			return;
+		}
+		q->cap = q->cap ? q->cap * 2 : 8;
+		q->v = xreallocarray(q->v, q->cap, sizeof(*q->v));
+	}
+	for (k = q->n; k > 0; k--) {
+		if (q->n - k >= PV_BACK ||
+		    (cmp = cmp_within(r, cline_at(r, q->v[k - 1]), c)) == 0) {
+			pv_stop(r);
+			return;
+		}
+		if (cmp < 0)
+			break;
+		q->v[k] = q->v[k - 1];
+	}
+	q->v[k] = (uint32_t)i;
+	q->n++;
+}
+
+/*
  * The lines moved into the order report_sort found (place i takes line
  * perm[i]), following each cycle with one spare: done only when lines are
  * added or sorted again after a sort; writers read through perm instead.
@@ -83,6 +185,7 @@ settle(struct report *r)
 
 	if (to == NULL)
 		return;
+	pv_stop(r);
 	for (i = 0; i < r->nlines; i++) {
 		if (to[i] == i)
 			continue;
@@ -159,6 +262,8 @@ commit(struct report *r)
 			x->over[k] = k < l->ncodes ? l->codes[k].over : 0;
 		c->ext |= (uint32_t)r->next;
 	}
+	if (!r->pv_off)
+		pv_track(r, r->nlines - 1, c, l->start != NULL);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -408,6 +513,51 @@ count_sort(uint32_t *v, uint32_t *tmp, size_t n, const uint32_t *key,
 	free(at);
 }
 
+static int
+cmp_rank(const void *a, const void *b, void *arg)
+{
+	const uint32_t *rank = arg;
+	uint32_t x = rank[*(const uint32_t *)a], y = rank[*(const uint32_t *)b];
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The order from each patient's lines as kept (pv_track): the patients
+ * by rank, each one's lines as they are.  0 when two patients' ids share
+ * a spelling (their lines are to be merged: the sort does that).
+ */
+static int
+pv_order(struct report *r, const uint32_t *rank)
+{
+	uint32_t *ids, *v;
+	size_t i, m = 0, at = 0;
+
+	ids = xcalloc(r->npv ? r->npv : 1, sizeof(*ids));
+	for (i = 0; i < r->npv; i++)
+		if (r->pv[i].n > 0)
+			ids[m++] = (uint32_t)i;
+	qsort_r(ids, m, sizeof(*ids), cmp_rank, (void *)rank);
+	for (i = 1; i < m; i++)
+		if (rank[ids[i - 1]] == rank[ids[i]]) {
+			free(ids);
+			return 0;
+		}
+	v = xcalloc(r->nlines, sizeof(*v));
+	for (i = 0; i < m && at + r->pv[ids[i]].n <= r->nlines; i++) {
+		memcpy(v + at, r->pv[ids[i]].v, r->pv[ids[i]].n * sizeof(*v));
+		at += r->pv[ids[i]].n;
+	}
+	free(ids);
+	if (at != r->nlines) {		/* not every line: cannot be */
+		free(v);
+		return 0;
+	}
+	pv_stop(r);
+	r->perm = v;
+	return 1;
+}
+
 /*
  * Sort by patient, date, family, provider (then start and order) — or by
  * date first (by_date) — without comparing strings line by line: ranks of
@@ -428,6 +578,11 @@ report_sort(struct report *r)
 		return;
 	sc.r = r;
 	sc.rank = ranks(r);
+	if (!r->pv_off && !r->by_date && pv_order(r, sc.rank)) {
+		free((void *)sc.rank);
+		return;
+	}
+	pv_stop(r);
 	v = xcalloc(n, sizeof(*v));
 	t = xcalloc(n, sizeof(*t));
 	kp = xcalloc(n, sizeof(*kp));
@@ -522,6 +677,7 @@ report_free(struct report *r)
 		free(r->chunks[i]);
 	free(r->chunks);
 	free(r->perm);
+	pv_stop(r);
 	ptrids_free(&r->strs);
 	for (i = 0; i < r->nrejects; i++) {
 		free(r->rejects[i].file);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -183,6 +184,157 @@ test_by_date(void **state)
 	report_free(&r);
 }
 
+static void
+test_within_day(void **state)
+{
+	/* one day's lines as billing adds them (a patient's families in any
+	 * order, add-ons last): each moved back among its day's */
+	const struct in v[] = {
+		{ "A", 7, "97155", "Y", 1 },
+		{ "B", 7, "97153", "",  2 },
+		{ "A", 7, "97155", "X", 3 },
+		{ "A", 7, "97153", "",  4 },
+		{ "A", 8, "97151", "",  5 },
+		{ "B", 8, "97151", "",  6 },
+		{ "A", 8, "+90785", "", 7 },
+	};
+	const long want[] = { 4, 3, 1, 7, 5, 2, 6 };
+	struct report r;
+	long order = 0;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	add(&r, v, 7, &order);
+	report_sort(&r);
+	expect(&r, want, 7);
+	report_free(&r);
+}
+
+static void
+test_far_back(void **state)
+{
+	/* a line dated before 70 of its patient's: further back than lines
+	 * are followed as they come, so the lines are sorted at the end */
+	struct in v[72];
+	long want[72], order = 0;
+	struct report r;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 70; i++)
+		v[i] = (struct in){ "A", 100 + i, "97153", "", 10 + i };
+	v[70] = (struct in){ "A", 50, "97153", "", 1 };
+	v[71] = (struct in){ "B", 10, "97153", "", 2 };
+	want[0] = 1;
+	for (i = 0; i < 70; i++)
+		want[1 + i] = 10 + i;
+	want[71] = 2;
+	memset(&r, 0, sizeof(r));
+	add(&r, v, 72, &order);
+	report_sort(&r);
+	expect(&r, want, 72);
+	report_free(&r);
+}
+
+static void
+test_tie(void **state)
+{
+	/* two lines alike to their order: they keep the order of addition */
+	struct units_result u;
+	struct report_line *l;
+	static const struct {
+		const char	*family;
+		long		 minutes, order;
+	} v[] = {
+		{ "97153", 1, 0 }, { "97151", 2, 1 }, { "97153", 3, 0 },
+	};
+	const long want[] = { 2, 1, 3 };
+	struct report r;
+	size_t i;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(&u, 0, sizeof(u));
+	u.ncodes = 1;
+	u.codes[0].code = "97153";
+	u.codes[0].units = 1;
+	for (i = 0; i < 3; i++) {
+		l = report_add(&r, "A", 5, v[i].family, v[i].minutes, &u);
+		l->order = v[i].order;
+	}
+	report_sort(&r);
+	expect(&r, want, 3);
+	report_free(&r);
+}
+
+/*
+ * Many lines, mostly in date order with some dated back, against the
+ * rule itself: a stable sort by patient, date, family, provider, order.
+ */
+struct ref {
+	struct in	in;
+	long		order;
+};
+
+static int
+cmp_ref(const void *a, const void *b)
+{
+	const struct ref *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->in.patient, y->in.patient)) != 0)
+		return c;
+	if (x->in.date != y->in.date)
+		return x->in.date < y->in.date ? -1 : 1;
+	if ((c = strcmp(x->in.family, y->in.family)) != 0 ||
+	    (c = strcmp(x->in.provider, y->in.provider)) != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void
+test_against_rule(void **state)
+{
+	static const char *pat[] = { "Ann", "Bo", "Cy", "Di", "Ed", "Flo" };
+	static const char *fam[] = { "97153", "97155", "+90785" };
+	static const char *prov[] = { "", "Lee", "Kim" };
+	enum { N = 3000 };
+	static struct ref ref[N];
+	static long want[N];
+	struct in in;
+	struct report r;
+	unsigned x = 12345;
+	long order = 0;
+	int day = 0, round;
+	size_t i;
+
+	(void)state;
+	for (round = 0; round < 2; round++) {
+		memset(&r, 0, sizeof(r));
+		for (i = 0; i < N; i++) {
+			x = x * 1103515245u + 12345u;
+			if ((x >> 16) % 7 == 0)
+				day++;
+			in.patient = pat[(x >> 8) % 6];
+			in.family = fam[(x >> 12) % 3];
+			in.provider = prov[(x >> 20) % 3];
+			/* the second round: now and then a line days back */
+			in.date = round == 1 && (x >> 24) % 97 == 0 ?
+			    day - 1 - (int)((x >> 4) % 40) : day;
+			in.minutes = (long)i;
+			ref[i].in = in;
+			ref[i].order = order;
+			add(&r, &in, 1, &order);
+		}
+		qsort(ref, N, sizeof(ref[0]), cmp_ref);
+		for (i = 0; i < N; i++)
+			want[i] = ref[i].in.minutes;
+		report_sort(&r);
+		expect(&r, want, N);
+		report_free(&r);
+	}
+}
+
 /* Each line is given back as it was added, its rare parts too. */
 static void
 test_rare_parts(void **state)
@@ -260,6 +412,10 @@ main(void)
 		cmocka_unit_test(test_wide_dates),
 		cmocka_unit_test(test_added_after_sort),
 		cmocka_unit_test(test_by_date),
+		cmocka_unit_test(test_within_day),
+		cmocka_unit_test(test_far_back),
+		cmocka_unit_test(test_tie),
+		cmocka_unit_test(test_against_rule),
 		cmocka_unit_test(test_rare_parts),
 	};
 
