@@ -34,39 +34,41 @@ struct xunits {
 };
 
 struct entry {
+	/* what finding the pool and billing it look at, together */
 	const char			*patient;	/* interned */
-	int				 date;
 	const struct rules_family	*fam;
-	const char			*payer;		/* interned */
 	const char			*kprov;	/* interned: the provider of a
 						   provider's pool; NULL per patient */
-	const char			*prov1;	/* interned: its first provider */
-	const char			*mods;	/* interned: modifiers, ':'-joined */
-	struct xunits			*xu;	/* the export's units, per code */
-	size_t				 nxu;
-	long				 xrows;	/* rows that said how many */
-	const char			*file;		/* interned: its first session's */
-	long				 line;
 	unsigned long			 seq;	/* 0, or the session's number */
+	const char			*payer;		/* interned */
+	int				 date;
+	int				 sessions;
+	int				 notes;
+	int				 alone;	/* a session pooled with nothing */
+	int				 done;	/* billed (streaming: kept for
+						   the next day's midnight check) */
+	int				 noprov;	/* a session named none */
 	struct ival			*iv;
 	size_t				 niv, capiv;
 	long long			 raw;	/* seconds of timed sessions, summed */
 	long long			 loose;	/* seconds of sessions without times */
 	long long			 dup;	/* seconds another line counts */
 	long long			 dupprev;	/* of those, the day before's */
-	int				 sessions;
-	int				 notes;
-	int				 alone;	/* a session pooled with nothing */
+	const char			*prov1;	/* interned: its first provider */
 	size_t				 nprov;	/* distinct providers (in the set) */
 	const char			*pfirst;	/* interned: the first of them,
 						   kept here rather than in the set */
-	int				 noprov;	/* a session named none */
+	const char			*mods;	/* interned: modifiers, ':'-joined */
+	const char			*file;		/* interned: its first session's */
+	long				 line;
+	struct units_result		 billed;
+	/* what few pools have */
+	struct xunits			*xu;	/* the export's units, per code */
+	size_t				 nxu;
+	long				 xrows;	/* rows that said how many */
 	struct addon			*adds;
 	size_t				 nadds;
 	char				*start_text, *end_text, *source;
-	struct units_result		 billed;
-	int				 done;	/* billed (streaming: kept for
-						   the next day's midnight check) */
 	struct entry			*nextfree;	/* on p->freeents */
 };
 
@@ -129,18 +131,28 @@ struct pset {
  * job's until it is done; the report's lines, the pending rejects and
  * the order of billing are the thread's until the caller waits for it.
  * The entries the job lets go are freed by the caller once it is done.
+ * Two days may wait or be billed at once, in the order given, so that the
+ * caller goes on with a third instead of waiting for the thread when it
+ * shares a core with the reader's.
  */
-struct biller {
-	pthread_t		 th;
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
-	int			 busy;		/* a job given, not yet done */
-	int			 quit;
-	struct entry		**all;		/* the job: entries to bill */
+struct bjob {
+	struct entry		**all;		/* entries to bill */
 	size_t			 n, cap;
 	struct pset		 pset;
 	struct entry		**gone;		/* to free once it is done */
 	size_t			 ngone;
+};
+
+#define BJOBS	2
+
+struct biller {
+	pthread_t		 th;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	int			 quit;
+	struct bjob		 job[BJOBS];
+	int			 head;		/* the first job given, not done */
+	int			 count;		/* jobs given, not yet done */
 };
 
 /*
@@ -1321,48 +1333,72 @@ biller_main(void *arg)
 {
 	struct pool *p = arg;
 	struct biller *b = p->bl;
+	struct bjob *j;
 
 	pthread_mutex_lock(&b->mu);
 	for (;;) {
-		while (!b->busy && !b->quit)
+		while (b->count == 0 && !b->quit)
 			pthread_cond_wait(&b->cv, &b->mu);
-		if (!b->busy)
+		if (b->count == 0)
 			break;
+		j = &b->job[b->head];
 		pthread_mutex_unlock(&b->mu);
-		bill_entries(p, b->all, b->n, &b->pset);
+		bill_entries(p, j->all, j->n, &j->pset);
 		pthread_mutex_lock(&b->mu);
-		b->busy = 0;
+		b->head = (b->head + 1) % BJOBS;
+		b->count--;
 		pthread_cond_broadcast(&b->cv);
 	}
 	pthread_mutex_unlock(&b->mu);
 	return NULL;
 }
 
-/* Wait for the day being billed, if any, and free what it let go. */
+/* A job done: free what it let go. */
+static void
+bjob_clear(struct pool *p, struct bjob *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->ngone; i++)
+		free_entry(p, j->gone[i]);
+	j->ngone = 0;
+	j->n = 0;
+	pset_free(&j->pset);
+}
+
+/* Wait until fewer than most jobs are given; the free job, cleared. */
+static struct bjob *
+bill_room(struct pool *p, int most)
+{
+	struct biller *b = p->bl;
+	int i, k, n;
+
+	pthread_mutex_lock(&b->mu);
+	while (b->count >= most)
+		pthread_cond_wait(&b->cv, &b->mu);
+	n = b->count;
+	k = (b->head + n) % BJOBS;
+	pthread_mutex_unlock(&b->mu);
+	/* the jobs not given are done: what they let go is the caller's */
+	for (i = 0; i < BJOBS - n; i++)
+		bjob_clear(p, &b->job[(k + i) % BJOBS]);
+	return &b->job[k];
+}
+
+/* Wait for the days being billed, if any, and free what they let go. */
 static void
 bill_wait(struct pool *p)
 {
-	struct biller *b = p->bl;
-	size_t i;
-
-	if (b == NULL)
-		return;
-	pthread_mutex_lock(&b->mu);
-	while (b->busy)
-		pthread_cond_wait(&b->cv, &b->mu);
-	pthread_mutex_unlock(&b->mu);
-	for (i = 0; i < b->ngone; i++)
-		free_entry(p, b->gone[i]);
-	b->ngone = 0;
-	b->n = 0;
-	pset_free(&b->pset);
+	if (p->bl != NULL)
+		(void)bill_room(p, 1);
 }
 
-/* End billing's thread (after its day). */
+/* End billing's thread (after its days). */
 static void
 biller_stop(struct pool *p)
 {
 	struct biller *b = p->bl;
+	int i;
 
 	if (b == NULL)
 		return;
@@ -1374,8 +1410,10 @@ biller_stop(struct pool *p)
 	pthread_join(b->th, NULL);
 	pthread_cond_destroy(&b->cv);
 	pthread_mutex_destroy(&b->mu);
-	free(b->all);
-	free(b->gone);
+	for (i = 0; i < BJOBS; i++) {
+		free(b->job[i].all);
+		free(b->job[i].gone);
+	}
 	free(b);
 	p->bl = NULL;
 }
@@ -1455,24 +1493,25 @@ static void
 advance(struct pool *p, int date)
 {
 	struct biller *b;
+	struct bjob *j = NULL;
 	size_t i, k;
 	struct entry *e;
 
-	bill_wait(p);
 	if ((b = biller(p)) == NULL)
 		bill_open(p);
 	else {
 		/* the day to the thread, with its set */
-		if (p->n > b->cap) {
-			b->cap = p->n;
-			free(b->all);
-			free(b->gone);
-			b->all = xcalloc(b->cap, sizeof(*b->all));
-			b->gone = xcalloc(b->cap, sizeof(*b->gone));
+		j = bill_room(p, BJOBS);
+		if (p->n > j->cap) {
+			j->cap = p->n;
+			free(j->all);
+			free(j->gone);
+			j->all = xcalloc(j->cap, sizeof(*j->all));
+			j->gone = xcalloc(j->cap, sizeof(*j->gone));
 		}
-		memcpy(b->all, p->all, p->n * sizeof(*b->all));
-		b->n = p->n;
-		b->pset = p->pset;
+		memcpy(j->all, p->all, p->n * sizeof(*j->all));
+		j->n = p->n;
+		j->pset = p->pset;
 		memset(&p->pset, 0, sizeof(p->pset));
 	}
 	/* which entries the next day keeps is known now, by their date and
@@ -1481,15 +1520,15 @@ advance(struct pool *p, int date)
 		e = p->all[i];
 		if (e->date == date - 1 && (e->notes & NOTE_MIDNIGHT))
 			p->all[k++] = e;
-		else if (b != NULL)
-			b->gone[b->ngone++] = e;
+		else if (j != NULL)
+			j->gone[j->ngone++] = e;
 		else
 			free_entry(p, e);
 	}
 	p->n = k;
-	if (b != NULL) {
+	if (j != NULL) {
 		pthread_mutex_lock(&b->mu);
-		b->busy = 1;
+		b->count++;
 		pthread_cond_broadcast(&b->cv);
 		pthread_mutex_unlock(&b->mu);
 	} else
