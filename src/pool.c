@@ -50,6 +50,7 @@ struct entry {
 	int				 noprov;	/* a session named none */
 	struct ival			*iv;
 	size_t				 niv, capiv;
+	long long			 mlen;	/* seconds the intervals cover */
 	long long			 raw;	/* seconds of timed sessions, summed */
 	long long			 loose;	/* seconds of sessions without times */
 	long long			 dup;	/* seconds another line counts */
@@ -494,6 +495,7 @@ add_interval(struct entry *en, long long s, long long e)
 			hi = mid;
 	}
 	for (j = lo; j < en->niv && en->iv[j].s <= e; j++) {
+		en->mlen -= en->iv[j].e - en->iv[j].s;
 		if (en->iv[j].s < s)
 			s = en->iv[j].s;
 		if (en->iv[j].e > e)
@@ -514,6 +516,7 @@ add_interval(struct entry *en, long long s, long long e)
 	}
 	en->iv[lo].s = s;
 	en->iv[lo].e = e;
+	en->mlen += e - s;
 }
 
 /* The pool's modifiers gain those of a session not yet among them. */
@@ -912,15 +915,11 @@ sort_billkeys(struct billkey *v, size_t n)
 	free(tmp);
 }
 
+/* Seconds the pool's intervals cover, kept as they are added. */
 static long long
 merged(const struct entry *e)
 {
-	long long t = 0;
-	size_t i;
-
-	for (i = 0; i < e->niv; i++)
-		t += e->iv[i].e - e->iv[i].s;
-	return t;
+	return e->mlen;
 }
 
 /* Does primary entry p bill one of the codes the add-on family requires,
@@ -1166,7 +1165,8 @@ dedupe(struct entry **all, size_t n)
 				free(left.v);
 			}
 			e->dup = c;
-			unite(&u, e->iv, e->niv);
+			if (k + 1 < j)	/* what the group's next ones look at */
+				unite(&u, e->iv, e->niv);
 		}
 	}
 	free(u.v);
