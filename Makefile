@@ -45,10 +45,11 @@ LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 # Every module but main goes into a library that the tests link against.
 MODULES = annotate auth cli commands csvread date diag dynlib ics icsline logread outfile output pool recur zone \
-          report rules rulesload serve strutil tz units xlsx builtin_rules \
+          report rules rulesload serve strutil thread tz units xlsx builtin_rules \
           windows_zones web_assets
 OBJS = $(MODULES:%=$(B)/%.o)
-TESTS = test_units test_rules test_date test_manpage test_recur test_report test_zone
+TESTS = test_units test_rules test_date test_manpage test_recur test_report test_zone \
+        test_thread
 TESTBINS = $(TESTS:%=$(B)/%)
 
 DEBIAN_PACKAGES = build-essential pkg-config libical-dev libiniparser-dev \

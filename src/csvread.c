@@ -16,6 +16,7 @@
 
 #include "csvread.h"
 #include "strutil.h"
+#include "thread.h"
 
 struct pending {
 	size_t		f0, nf;		/* its fields in the arena */
@@ -694,6 +695,8 @@ ahead_main(void *arg)
 	struct ahead *a = r->ahead;
 	struct batch *b;
 	int rc, err;
+
+	thread_helper_start();
 
 	for (;;) {
 		r->blen = r->nf = r->rec_f0 = 0;

@@ -14,6 +14,7 @@
 
 #include "pool.h"
 #include "strutil.h"
+#include "thread.h"
 #include "units.h"
 
 struct ival {
@@ -1334,6 +1335,8 @@ biller_main(void *arg)
 	struct pool *p = arg;
 	struct biller *b = p->bl;
 	struct bjob *j;
+
+	thread_helper_start();
 
 	pthread_mutex_lock(&b->mu);
 	for (;;) {
