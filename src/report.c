@@ -84,6 +84,10 @@ cline_at(const struct report *r, size_t i)
 struct pvec {
 	uint32_t	*v;
 	uint32_t	 n, cap;
+	int32_t		 date;		/* the last line's key, so that a line */
+	uint32_t	 family;	/* that goes last (most do) is placed */
+	uint32_t	 provider;	/* without reading the line before it */
+	uint32_t	 order;
 };
 
 #define PV_BACK		64
@@ -113,19 +117,27 @@ cmp_str_id(const struct report *r, uint32_t a, uint32_t b)
 	return strcmp(str_of(r, a), str_of(r, b));
 }
 
-/* report_sort's order within a patient (start texts aside); 0: a tie. */
+/* report_sort's order within a patient (start texts aside), of line x's
+ * key and line y; 0: a tie. */
 static int
-cmp_within(const struct report *r, const struct cline *x,
-    const struct cline *y)
+cmp_within(const struct report *r, int32_t date, uint32_t family,
+    uint32_t provider, uint32_t order, const struct cline *y)
 {
 	int c;
 
-	if (x->date != y->date)
-		return x->date < y->date ? -1 : 1;
-	if ((c = cmp_str_id(r, x->family, y->family)) != 0 ||
-	    (c = cmp_str_id(r, x->provider, y->provider)) != 0)
+	if (date != y->date)
+		return date < y->date ? -1 : 1;
+	if ((c = cmp_str_id(r, family, y->family)) != 0 ||
+	    (c = cmp_str_id(r, provider, y->provider)) != 0)
 		return c;
-	return x->order < y->order ? -1 : x->order > y->order;
+	return order < y->order ? -1 : order > y->order;
+}
+
+static int
+cmp_lines(const struct report *r, const struct cline *x,
+    const struct cline *y)
+{
+	return cmp_within(r, x->date, x->family, x->provider, x->order, y);
 }
 
 /* Line i (at c) among its patient's, in order; or tracking given up. */
@@ -157,15 +169,31 @@ pv_track(struct report *r, size_t i, const struct cline *c, int start)
 		q->cap = q->cap ? q->cap * 2 : 8;
 		q->v = xreallocarray(q->v, q->cap, sizeof(*q->v));
 	}
-	for (k = q->n; k > 0; k--) {
-		if (q->n - k >= PV_BACK ||
-		    (cmp = cmp_within(r, cline_at(r, q->v[k - 1]), c)) == 0) {
+	k = q->n;
+	if (k > 0 && (cmp = cmp_within(r, q->date, q->family, q->provider,
+	    q->order, c)) >= 0) {
+		if (cmp == 0) {
 			pv_stop(r);
 			return;
 		}
-		if (cmp < 0)
-			break;
+		/* before the last: moved back among the patient's lines */
 		q->v[k] = q->v[k - 1];
+		for (k--; k > 0; k--) {
+			if (q->n - k >= PV_BACK ||
+			    (cmp = cmp_lines(r, cline_at(r, q->v[k - 1]), c)) == 0) {
+				pv_stop(r);
+				return;
+			}
+			if (cmp < 0)
+				break;
+			q->v[k] = q->v[k - 1];
+		}
+	}
+	if (k == q->n) {		/* the new last */
+		q->date = c->date;
+		q->family = c->family;
+		q->provider = c->provider;
+		q->order = c->order;
 	}
 	q->v[k] = (uint32_t)i;
 	q->n++;
