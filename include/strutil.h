@@ -45,6 +45,11 @@ void	 ptrids_free(struct ptrids *);
 
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
+/* n bytes zeroed, mapped on their own: their pages taken as they are
+ * written, and all given back by xunmap (malloc may keep a large block
+ * it is given back for itself). */
+void	*xmap(size_t n);
+void	 xunmap(void *, size_t n);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);

@@ -5,6 +5,7 @@
  * without overlap and overlapping ones count once; the list is bounded by
  * the minutes of a day, whatever the number of rows.
  */
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -630,7 +631,7 @@ defer(struct pool *p, const struct session *s, void *tag)
 	if ((p->nd & (DCHUNK - 1)) == 0) {
 		p->dchunks = xreallocarray(p->dchunks, (p->nd >> DCHUNK_BITS) + 1,
 		    sizeof(*p->dchunks));
-		p->dchunks[p->nd >> DCHUNK_BITS] = xcalloc(DCHUNK, sizeof(*d));
+		p->dchunks[p->nd >> DCHUNK_BITS] = xmap(DCHUNK * sizeof(*d));
 	}
 	d = &p->dchunks[p->nd >> DCHUNK_BITS][p->nd & (DCHUNK - 1)];
 	p->nd++;
@@ -1546,31 +1547,57 @@ dsess_at(const struct pool *p, size_t i)
 	return &p->dchunks[i >> DCHUNK_BITS][i & (DCHUNK - 1)];
 }
 
-/* Stable counting sort of the kept sessions' indices by date, or -1 when
- * their dates span too wide a range for it. */
+/*
+ * The kept sessions put in date order (stably), by a counting sort that
+ * reads them in the order kept and writes each into its date's run of
+ * new chunks: one pass, each read in order and each write the next of
+ * its date's, where following the cycles of the order in place (as when
+ * the dates are too far apart for counting) is a miss a session.  A
+ * chunk read through is given back at once and a new one takes its pages
+ * as they are written, so the two together hold the sessions once.  -1
+ * when the dates span too wide a range for it.
+ */
 static int
-by_date(const struct pool *p, uint32_t *v)
+scatter_by_date(struct pool *p)
 {
-	int dmin = INT32_MAX, dmax = INT32_MIN, d;
-	size_t i, *at, range;
+	size_t i, j, n = p->nd, range, *at;
+	size_t nch = (n + DCHUNK - 1) >> DCHUNK_BITS;
+	const size_t csize = DCHUNK * sizeof(struct dsess);
+	struct dsess **to;
+	const struct dsess *d;
+	int dmin = INT_MAX, dmax = INT_MIN;
 
-	for (i = 0; i < p->nd; i++) {
-		d = dsess_at(p, i)->date;
-		if (d < dmin)
-			dmin = d;
-		if (d > dmax)
-			dmax = d;
+	for (i = 0; i < n; i++) {
+		d = dsess_at(p, i);
+		if (d->date < dmin)
+			dmin = d->date;
+		if (d->date > dmax)
+			dmax = d->date;
 	}
+	if (n == 0)
+		return 0;
 	range = (size_t)((long long)dmax - dmin) + 1;
-	if (range > 4 * p->nd + 4096)
+	if (range > 4 * n + 4096)
 		return -1;
 	at = xcalloc(range + 1, sizeof(*at));
-	for (i = 0; i < p->nd; i++)
+	for (i = 0; i < n; i++)
 		at[dsess_at(p, i)->date - dmin + 1]++;
 	for (i = 1; i <= range; i++)
 		at[i] += at[i - 1];
-	for (i = 0; i < p->nd; i++)
-		v[at[dsess_at(p, i)->date - dmin]++] = (uint32_t)i;
+	to = xcalloc(nch, sizeof(*to));
+	for (i = 0; i < n; i++) {
+		d = dsess_at(p, i);
+		j = at[d->date - dmin]++;
+		if (to[j >> DCHUNK_BITS] == NULL)
+			to[j >> DCHUNK_BITS] = xmap(csize);
+		to[j >> DCHUNK_BITS][j & (DCHUNK - 1)] = *d;
+		if ((i & (DCHUNK - 1)) == DCHUNK - 1 || i + 1 == n) {
+			xunmap(p->dchunks[i >> DCHUNK_BITS], csize);
+			p->dchunks[i >> DCHUNK_BITS] = NULL;
+		}
+	}
+	free(p->dchunks);
+	p->dchunks = to;
 	free(at);
 	return 0;
 }
@@ -1602,8 +1629,9 @@ replay(struct pool *p, int stream)
 	struct session s;
 	void *tag;
 
-	v = xcalloc(n ? n : 1, sizeof(*v));
-	if (by_date(p, v) != 0) {
+	v = NULL;
+	if (scatter_by_date(p) != 0) {
+		v = xcalloc(n ? n : 1, sizeof(*v));
 		for (i = 0; i < n; i++)
 			v[i] = (uint32_t)i;
 		sort_pool = p;
@@ -1615,7 +1643,7 @@ replay(struct pool *p, int stream)
 	 * once read through: the kept sessions shrink as the pools they make
 	 * and the report's lines grow.
 	 */
-	for (i = 0; i < n; i++) {
+	for (i = 0; v != NULL && i < n; i++) {
 		struct dsess tmp;
 		size_t j, nx;
 
@@ -1667,13 +1695,14 @@ replay(struct pool *p, int stream)
 		}
 		add_now(p, &s, tag);
 		if ((i & (DCHUNK - 1)) == DCHUNK - 1) {	/* read through */
-			free(p->dchunks[i >> DCHUNK_BITS]);
+			xunmap(p->dchunks[i >> DCHUNK_BITS],
+			    DCHUNK * sizeof(struct dsess));
 			p->dchunks[i >> DCHUNK_BITS] = NULL;
 		}
 	}
 	p->replaying = 0;
 	for (i = 0; i < (n + DCHUNK - 1) >> DCHUNK_BITS; i++)
-		free(p->dchunks[i]);
+		xunmap(p->dchunks[i], DCHUNK * sizeof(struct dsess));
 	free(p->dchunks);
 	p->dchunks = NULL;
 	p->nd = 0;
@@ -1780,7 +1809,7 @@ pool_free(struct pool *p)
 	free(p->rares);
 	ptrids_free(&p->ptrs);
 	for (i = 0; i < (p->nd + DCHUNK - 1) >> DCHUNK_BITS; i++)
-		free(p->dchunks[i]);
+		xunmap(p->dchunks[i], DCHUNK * sizeof(struct dsess));
 	free(p->dchunks);
 	while ((b = p->blocks) != NULL) {
 		p->blocks = b->next;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "diag.h"
 #include "strutil.h"
@@ -28,6 +29,24 @@ xmalloc(size_t n)
 	if (p == NULL)
 		nomem();
 	return p;
+}
+
+void *
+xmap(size_t n)
+{
+	void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		nomem();
+	return p;
+}
+
+void
+xunmap(void *p, size_t n)
+{
+	if (p != NULL)
+		(void)munmap(p, n ? n : 1);
 }
 
 void *
