@@ -49,6 +49,9 @@ void	*xcalloc(size_t, size_t);
  * written, and all given back by xunmap (malloc may keep a large block
  * it is given back for itself). */
 void	*xmap(size_t n);
+/* xmap, in huge pages where the system gives them (for a large table
+ * read at random: with small pages each look misses the TLB too). */
+void	*xmap_huge(size_t n);
 void	 xunmap(void *, size_t n);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);

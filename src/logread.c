@@ -199,6 +199,30 @@ column_of(const struct rules *r, const char *h, int *rank)
 	return -1;
 }
 
+/*
+ * A table of rows read as large as a log out of order makes is mapped on
+ * its own, in huge pages (xmap_huge): each look at it is a cache miss,
+ * and with small pages one of the TLB as well.
+ */
+#define SEEN_MAP	((size_t)4 << 20)	/* bytes */
+
+static struct seen *
+seen_alloc(size_t size)
+{
+	if (size * sizeof(struct seen) < SEEN_MAP)
+		return xcalloc(size, sizeof(struct seen));
+	return xmap_huge(size * sizeof(struct seen));
+}
+
+static void
+seen_release(struct seen *v, size_t size)
+{
+	if (size * sizeof(struct seen) < SEEN_MAP)
+		free(v);
+	else
+		xunmap(v, size * sizeof(struct seen));
+}
+
 /* Put e into t (sized for it), at its first free slot; that slot. */
 static size_t
 seen_put(struct seentab *t, const struct seen *e)
@@ -237,14 +261,14 @@ seen_rebuild(struct seentab *t, size_t size, int (*keep)(const struct seen *,
 		return;
 	}
 	t->size = size;
-	t->v = xcalloc(size, sizeof(*t->v));
+	t->v = seen_alloc(size);
 	t->n = 0;
 	for (i = 0; i < n; i++)
 		if (old[i].line != 0 && (keep == NULL || keep(&old[i], arg))) {
 			seen_put(t, &old[i]);
 			t->n++;
 		}
-	free(old);
+	seen_release(old, n);
 }
 
 /*
@@ -1385,8 +1409,8 @@ logrun_free(struct logrun *run)
 	str_freev(run->header, run->nheader);
 	free(run->extra);
 	run->extra = NULL;
-	free(run->enc.v);
-	free(run->seen.v);
+	seen_release(run->enc.v, run->enc.size);
+	seen_release(run->seen.v, run->seen.size);
 	memset(&run->enc, 0, sizeof(run->enc));
 	memset(&run->seen, 0, sizeof(run->seen));
 	str_freev(run->files, run->nfiles);

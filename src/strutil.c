@@ -42,6 +42,17 @@ xmap(size_t n)
 	return p;
 }
 
+void *
+xmap_huge(size_t n)
+{
+	void *p = xmap(n);
+
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, n ? n : 1, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
 void
 xunmap(void *p, size_t n)
 {
