@@ -64,6 +64,18 @@ struct ahead {
 };
 
 struct csvread {
+	/*
+	 * The caller's, reading ahead: kept off the cache lines of the
+	 * thread's fields below, which it writes a record at a time (a line
+	 * both write goes back and forth between the cores each time).
+	 */
+	struct csvrec		 out;
+	size_t			 capout;
+	int			 want_ahead;	/* csvread_ahead, not started */
+	size_t			 batch;		/* records a batch */
+	struct ahead		*ahead;		/* the thread, once started */
+	char			 apart[128];
+
 	FILE			*fp;
 	struct csv_parser	 p;
 	char			*in;		/* input block */
@@ -90,14 +102,8 @@ struct csvread {
 	int			 rec_problem;
 	size_t			 rec_bytes;
 
-	struct csvrec		 out;
-	size_t			 capout;
-
-	int			 want_ahead;	/* csvread_ahead, not started */
-	size_t			 batch;		/* records a batch */
 	struct csvrec		 hrec;		/* the thread's, for hashing */
 	size_t			 caph;
-	struct ahead		*ahead;		/* the thread, once started */
 };
 
 static void
