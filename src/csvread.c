@@ -660,11 +660,16 @@ hash_batch(struct csvread *r)
 
 	for (i = 0; i < r->nrecs; i++) {
 		struct pending *p = &r->recs[i];
-		const size_t *off = r->off + p->f0, *len = r->flen + p->f0;
+		const size_t *off = NULL, *len = NULL;
 		size_t k, n = p->nf;
 		int one = n > 0 && !(p->problem & CSVP_NUL);
 
-		/* fields_hash's, read off the arena as it lies */
+		/* fields_hash's, read off the arena as it lies (a record of no
+		 * field may come before the arena has any) */
+		if (one) {
+			off = r->off + p->f0;
+			len = r->flen + p->f0;
+		}
 		for (k = 1; one && k < n; k++)
 			one = off[k] == off[k - 1] + len[k - 1] + 1;
 		if (one)
