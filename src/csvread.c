@@ -624,6 +624,13 @@ fill(struct csvread *r, int batch)
  * one call over them all (the NULs keep the fields apart); else each field
  * with its length.
  */
+/* The hash of n fields lying one after the other from s, bytes long. */
+static uint64_t
+block_hash(size_t n, const char *s, size_t bytes)
+{
+	return str_mix(str_hash_from(STR_FNV_INIT ^ n, s, bytes));
+}
+
 static uint64_t
 fields_hash(char *const *field, const size_t *len, size_t n, int problem)
 {
@@ -634,11 +641,10 @@ fields_hash(char *const *field, const size_t *len, size_t n, int problem)
 	for (i = 1; one && i < n; i++)
 		one = field[i] == field[i - 1] + len[i - 1] + 1;
 	if (one)
-		h = str_hash_from(h, field[0], (size_t)(field[n - 1] +
+		return block_hash(n, field[0], (size_t)(field[n - 1] +
 		    len[n - 1] - field[0]));
-	else
-		for (i = 0; i < n; i++)	/* lengths keep fields apart */
-			h = str_hash_from(h ^ len[i], field[i], len[i]);
+	for (i = 0; i < n; i++)		/* lengths keep fields apart */
+		h = str_hash_from(h ^ len[i], field[i], len[i]);
 	return str_mix(h);
 }
 
@@ -673,8 +679,8 @@ hash_batch(struct csvread *r)
 		for (k = 1; one && k < n; k++)
 			one = off[k] == off[k - 1] + len[k - 1] + 1;
 		if (one)
-			p->hash = str_mix(str_hash_from(STR_FNV_INIT ^ n,
-			    r->buf + off[0], off[n - 1] + len[n - 1] - off[0]));
+			p->hash = block_hash(n, r->buf + off[0],
+			    off[n - 1] + len[n - 1] - off[0]);
 		else {
 			rec_of(&r->hrec, &r->caph, p, r->buf, r->off, r->flen);
 			p->hash = csvrec_hash(&r->hrec);

@@ -1567,6 +1567,8 @@ scatter_by_date(struct pool *p)
 	const struct dsess *d;
 	int dmin = INT_MAX, dmax = INT_MIN;
 
+	if (n == 0)
+		return 0;
 	for (i = 0; i < n; i++) {
 		d = dsess_at(p, i);
 		if (d->date < dmin)
@@ -1574,8 +1576,6 @@ scatter_by_date(struct pool *p)
 		if (d->date > dmax)
 			dmax = d->date;
 	}
-	if (n == 0)
-		return 0;
 	range = (size_t)((long long)dmax - dmin) + 1;
 	if (range > 4 * n + 4096)
 		return -1;
